@@ -1,0 +1,36 @@
+"""kusanone (草の根): facilitate reflecting dialogue at community meetings.
+
+The public API for scripts and plugin authors is documented in ``docs/api.md``.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .model.events import Actor, Event, new_id, plugin_kind
+from .model.state import MeetingState, fold
+from .store.session import SessionLog
+from .store.sessions import SessionStore, resolve_root
+
+try:
+    __version__ = version("kusanone")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+
+def open_session(ref: str, data: str | None = None) -> SessionLog:
+    """Open a session by id, unique id prefix or file path, in the usual store."""
+    return SessionStore(resolve_root(data)).open(ref)
+
+
+__all__ = [
+    "Actor",
+    "Event",
+    "MeetingState",
+    "SessionLog",
+    "SessionStore",
+    "__version__",
+    "fold",
+    "new_id",
+    "open_session",
+    "plugin_kind",
+    "resolve_root",
+]

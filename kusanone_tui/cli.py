@@ -1,0 +1,205 @@
+"""The ``kusanone`` command.
+
+Every failure a user can cause (a wrong flag, an unknown session, a bad template, an unreadable
+file) ends with one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .i18n import resolve_language, set_language, t
+from .model.template import TemplateError
+from .model.views import export_events, export_state
+from .store.sessions import SessionNotFound, SessionStore, dumps, resolve_root
+from .store.storage import ensure_private_dir
+from .templates import load as load_template
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (--help)\n")
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--data", metavar="DIR", default=default, help="session store folder (or KUSANONE_DATA)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("ja", "en"),
+        default=default,
+        help="language of messages (or KUSANONE_LANG); default ja",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kusanone", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"kusanone {__version__}")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    new = sub.add_parser("new", help="create a session from a template")
+    new.add_argument("template", help="built-in template id or a .toml file")
+    new.add_argument("--title", help="the session's title")
+    _common(new, top=False)
+
+    sessions = sub.add_parser("sessions", help="list sessions in the store")
+    sessions.add_argument("--json", action="store_true", help="machine-readable output")
+    _common(sessions, top=False)
+
+    export = sub.add_parser("export", help="export a session's events and state")
+    export.add_argument("session", help="session id, unique prefix, or file")
+    export.add_argument("--format", choices=("json",), default="json")
+    export.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include private entries and everyone's names",
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    _common(export, top=False)
+
+    check = sub.add_parser("check", help="validate a template file without running it")
+    check.add_argument("file", help="a template .toml file or a built-in id")
+    _common(check, top=False)
+    return parser
+
+
+def _store(args: argparse.Namespace) -> SessionStore:
+    return SessionStore(resolve_root(args.data))
+
+
+def _open(args: argparse.Namespace, ref: str):
+    store = _store(args)
+    try:
+        log = store.open(ref)
+    except SessionNotFound as error:
+        key = "cli.ambiguous" if "matches" in str(error) else "cli.no_session"
+        raise CliError(t(key, ref=ref, root=store.root)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(t("cli.unreadable", path=ref, reason=error)) from None
+    if log.damage:
+        print(t("cli.damaged", detail=log.damage.describe()), file=sys.stderr)
+    return log
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    template = load_template(args.template)
+    log = _store(args).create(template, title=args.title)
+    print(t("cli.created", id=log.session_id))
+    print(t("cli.file", path=log.path))
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    store = _store(args)
+    infos = store.list()
+    if args.json:
+        print(dumps([info.to_dict() for info in infos]))
+        return 0
+    if not infos:
+        print(t("cli.no_sessions", root=store.root))
+        return 0
+    print(t("cli.sessions_header", root=store.root))
+    for info in infos:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created_at or 0))
+        print(f"  {info.id}  {when}  {info.title}  ({info.events})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    log = _open(args, args.session)
+    events = log.events()
+    state = log.state()
+    audience = "private" if args.include_private else "minutes"
+    document = {
+        "kusanone": __version__,
+        "session": log.session_id,
+        "audience": audience,
+        "exported_at": time.time(),
+        "state": export_state(state, audience),
+        "events": export_events(events, state, audience),
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.include_private:
+        print(t("cli.private_included"), file=sys.stderr)
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.output)
+    ensure_private_dir(out.parent) if not out.parent.exists() else None
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print(t("cli.exported", path=out), file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    template = load_template(args.file)
+    print(
+        t(
+            "cli.check_ok",
+            source=args.file,
+            title=template.title.get("ja", template.id),
+            stages=len(template.stages),
+            minutes=f"{template.minutes:g}",
+        )
+    )
+    return 0
+
+
+COMMANDS = {"new": cmd_new, "sessions": cmd_sessions, "export": cmd_export, "check": cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language must be known before the parser's own texts are made.
+    lang_flag = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
+    set_language(resolve_language(lang_flag))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except TemplateError as error:
+        print(t("cli.error", message=t("cli.bad_template", detail=error)), file=sys.stderr)
+        return EXIT_USAGE
+    except CliError as error:
+        print(t("cli.error", message=error), file=sys.stderr)
+        return error.code
+    except OSError as error:
+        print(
+            t(
+                "cli.error",
+                message=t(
+                    "cli.unreadable", path=error.filename or "", reason=error.strerror or error
+                ),
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,134 @@
+"""The session log's events: what happened in a meeting, in order.
+
+A meeting is an append-only sequence of :class:`Event`. Core kinds are listed in
+:data:`CORE_KINDS`; a plugin writes kinds under its own namespace, ``"<namespace>:<name>"``
+(for example ``"openmic:performer_added"``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["facilitator", "notes", "projector", "plugin", "system"]
+ROLES: tuple[str, ...] = ("facilitator", "notes", "projector", "plugin", "system")
+
+Visibility = Literal["public", "minutes", "private"]
+VISIBILITIES: tuple[str, ...] = ("public", "minutes", "private")
+DEFAULT_VISIBILITY: Visibility = "minutes"
+
+#: The core event kinds and the data fields each requires.
+CORE_KINDS: dict[str, tuple[str, ...]] = {
+    "session.created": ("title", "template"),
+    "participant.joined": ("participant_id", "name"),
+    "participant.left": ("participant_id",),
+    "participant.changed": ("participant_id",),
+    "stage.started": ("index",),
+    "stage.ended": ("index",),
+    "turn.started": ("participant_id",),
+    "turn.passed": ("participant_id",),
+    "turn.deferred": ("participant_id",),
+    "turn.ended": ("participant_id",),
+    "timer.paused": (),
+    "timer.resumed": (),
+    "timer.extended": ("seconds",),
+    "note.added": ("note_id", "text", "visibility"),
+    "note.edited": ("note_id",),
+    "note.redacted": ("note_id",),
+}
+
+_NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*$")
+_PLUGIN_KIND = re.compile(r"^([a-z][a-z0-9_]*):([a-z][a-z0-9_.]*)$")
+
+
+class EventError(ValueError):
+    """An event that breaks the log's rules (unknown kind, missing field)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who wrote an event: a role, and for plugins the plugin's name."""
+
+    role: str
+    name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "name": self.name} if self.name else {"role": self.role}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Actor:
+        return cls(role=str(raw.get("role", "system")), name=raw.get("name"))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the session log.
+
+    ``seq`` is the position in the log, given by the store when the event is saved (0 before).
+    ``at`` is the wall-clock time in seconds since the epoch, taken by the writer.
+    """
+
+    kind: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    actor: Actor = field(default_factory=lambda: Actor("system"))
+    at: float = 0.0
+    id: str = ""
+    seq: int = 0
+
+    @property
+    def namespace(self) -> str | None:
+        """The plugin namespace of a plugin event, ``None`` for a core event."""
+        match = _PLUGIN_KIND.match(self.kind)
+        return match.group(1) if match else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "at": self.at,
+            "actor": self.actor.to_dict(),
+            "data": dict(self.data),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], seq: int = 0) -> Event:
+        return cls(
+            kind=str(raw["kind"]),
+            data=dict(raw.get("data") or {}),
+            actor=Actor.from_dict(raw.get("actor") or {}),
+            at=float(raw.get("at") or 0.0),
+            id=str(raw.get("id") or ""),
+            seq=seq,
+        )
+
+
+def new_id() -> str:
+    """A fresh, collision-free identifier for events, notes and participants."""
+    return uuid.uuid4().hex
+
+
+def plugin_kind(namespace: str, name: str) -> str:
+    """The event kind for a plugin event: ``plugin_kind("openmic", "cancelled")``."""
+    kind = f"{namespace}:{name}"
+    if not _PLUGIN_KIND.match(kind):
+        raise EventError(f"bad plugin event kind {kind!r}")
+    return kind
+
+
+def validate(event: Event) -> None:
+    """Raise :class:`EventError` unless ``event`` may enter the log."""
+    if event.actor.role not in ROLES:
+        raise EventError(f"unknown actor role {event.actor.role!r}")
+    if event.kind in CORE_KINDS:
+        missing = [name for name in CORE_KINDS[event.kind] if name not in event.data]
+        if missing:
+            raise EventError(f"{event.kind}: missing {', '.join(missing)}")
+        visibility = event.data.get("visibility")
+        if visibility is not None and visibility not in VISIBILITIES:
+            raise EventError(f"{event.kind}: unknown visibility {visibility!r}")
+        return
+    if not _PLUGIN_KIND.match(event.kind):
+        raise EventError(f"unknown event kind {event.kind!r}")

@@ -1,0 +1,326 @@
+"""The meeting state: a pure fold of the session's events.
+
+``fold(events)`` builds a fresh :class:`MeetingState`; ``apply(state, event)`` advances a state
+the caller owns by one event (a follower applies new events as they land). For any split of a log,
+``fold(a + b)`` equals ``apply`` of ``b`` onto ``fold(a)``. Folding never raises on an odd but
+valid sequence (a turn for someone who left, a stage index past the agenda): it keeps what makes
+sense and ignores the rest, because a meeting must go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import DEFAULT_VISIBILITY, VISIBILITIES, Event
+from .template import Template, TemplateError
+
+#: 立場 a participant may choose at join; all optional.
+POSITIONS: tuple[str, ...] = ("self", "family", "neighbour", "agency", "outside", "other")
+
+
+@dataclass(slots=True)
+class Participant:
+    """Someone in the room, known by a display name only."""
+
+    id: str
+    name: str
+    position: str | None = None
+    show_name: bool = True  # show my name on the shared screen
+    minutes_name: bool = False  # name me in the minutes
+    joined_at: float = 0.0
+    left_at: float | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.left_at is None
+
+
+@dataclass(slots=True)
+class Note:
+    """A note-taker's entry. ``text`` is ``None`` once redacted."""
+
+    id: str
+    text: str | None
+    visibility: str
+    at: float
+    role: str
+    participant_id: str | None = None
+    stage_index: int | None = None
+    tags: tuple[str, ...] = ()
+    edited_at: float | None = None
+    redacted: bool = False
+
+
+@dataclass(slots=True)
+class StageClock:
+    """The running stage's timer, derived only from event times."""
+
+    index: int
+    started_at: float
+    paused_at: float | None = None
+    paused_seconds: float = 0.0
+    extended_seconds: float = 0.0
+
+    def elapsed(self, now: float) -> float:
+        end = self.paused_at if self.paused_at is not None else now
+        return max(0.0, end - self.started_at - self.paused_seconds)
+
+
+@dataclass(slots=True)
+class Turn:
+    participant_id: str
+    started_at: float
+
+
+@dataclass(slots=True)
+class MeetingState:
+    """Everything a screen or an export needs, folded from the log."""
+
+    title: str = ""
+    template: Template | None = None
+    created_at: float | None = None
+    participants: dict[str, Participant] = field(default_factory=dict)
+    clock: StageClock | None = None
+    meeting_started_at: float | None = None
+    meeting_ended_at: float | None = None
+    stage_history: list[tuple[int, float, float | None]] = field(default_factory=list)
+    turn: Turn | None = None
+    spoken: list[str] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)  # private to the facilitator: never shown
+    deferred: list[str] = field(default_factory=list)
+    notes: dict[str, Note] = field(default_factory=dict)
+    plugin_events: dict[str, list[Event]] = field(default_factory=dict)
+    last_seq: int = 0
+    event_count: int = 0
+
+    # -- derived values -------------------------------------------------------------------
+    @property
+    def stage_index(self) -> int | None:
+        return self.clock.index if self.clock else None
+
+    @property
+    def stage(self):  # -> Stage | None (kept untyped to avoid a forward import cycle)
+        if self.clock is None or self.template is None:
+            return None
+        return self.template.stages[self.clock.index]
+
+    def stage_remaining(self, now: float) -> float | None:
+        """Seconds left in the running stage's time box (negative once over)."""
+        stage = self.stage
+        if stage is None or self.clock is None:
+            return None
+        budget = stage.minutes * 60 + self.clock.extended_seconds
+        return budget - self.clock.elapsed(now)
+
+    def meeting_elapsed(self, now: float) -> float:
+        if self.meeting_started_at is None:
+            return 0.0
+        end = self.meeting_ended_at if self.meeting_ended_at is not None else now
+        return max(0.0, end - self.meeting_started_at)
+
+    @property
+    def present(self) -> list[Participant]:
+        return [p for p in self.participants.values() if p.present]
+
+
+def fold(events: Iterable[Event]) -> MeetingState:
+    """The state of a meeting after ``events`` (in log order)."""
+    state = MeetingState()
+    for event in events:
+        apply(state, event)
+    return state
+
+
+def apply(state: MeetingState, event: Event) -> MeetingState:
+    """Advance ``state`` by one event, in place, and return it."""
+    handler = _HANDLERS.get(event.kind)
+    if handler is not None:
+        handler(state, event, event.data)
+    elif event.namespace is not None:
+        state.plugin_events.setdefault(event.namespace, []).append(event)
+    state.last_seq = max(state.last_seq, event.seq)
+    state.event_count += 1
+    return state
+
+
+# -- handlers -------------------------------------------------------------------------------
+
+
+def _session_created(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    state.title = str(data.get("title") or "")
+    state.created_at = event.at
+    try:
+        state.template = Template.from_dict(data.get("template") or {})
+    except (TemplateError, TypeError, AttributeError):
+        state.template = None
+
+
+def _joined(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    pid = str(data["participant_id"])
+    position = data.get("position")
+    state.participants[pid] = Participant(
+        id=pid,
+        name=str(data.get("name") or ""),
+        position=position if position in POSITIONS else None,
+        show_name=bool(data.get("show_name", True)),
+        minutes_name=bool(data.get("minutes_name", False)),
+        joined_at=event.at,
+    )
+
+
+def _left(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    person = state.participants.get(str(data["participant_id"]))
+    if person is not None:
+        person.left_at = event.at
+
+
+def _changed(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    person = state.participants.get(str(data["participant_id"]))
+    if person is None:
+        return
+    if data.get("name"):
+        person.name = str(data["name"])
+    if "position" in data:
+        person.position = data["position"] if data["position"] in POSITIONS else None
+    for flag in ("show_name", "minutes_name"):
+        if flag in data:
+            setattr(person, flag, bool(data[flag]))
+    if data.get("returned"):
+        person.left_at = None
+
+
+def _end_stage(state: MeetingState, at: float) -> None:
+    if state.clock is not None:
+        index, started, _ = state.stage_history[-1]
+        state.stage_history[-1] = (index, started, at)
+        state.clock = None
+    state.turn = None
+
+
+def _stage_started(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    index = data.get("index")
+    stages = state.template.stages if state.template else ()
+    if not isinstance(index, int) or not 0 <= index < len(stages):
+        return
+    _end_stage(state, event.at)
+    state.clock = StageClock(index=index, started_at=event.at)
+    state.stage_history.append((index, event.at, None))
+    if state.meeting_started_at is None:
+        state.meeting_started_at = event.at
+    state.meeting_ended_at = None
+    # A new stage starts a new round.
+    state.spoken.clear()
+    state.passed.clear()
+    state.deferred.clear()
+
+
+def _stage_ended(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    if state.clock is not None and state.clock.index == data.get("index"):
+        _end_stage(state, event.at)
+        if data.get("final"):
+            state.meeting_ended_at = event.at
+
+
+def _turn_started(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    pid = str(data["participant_id"])
+    if pid in state.participants:
+        state.turn = Turn(pid, event.at)
+        if pid in state.deferred:
+            state.deferred.remove(pid)
+
+
+def _turn_closed(target: str):
+    def handler(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+        pid = str(data["participant_id"])
+        if state.turn is not None and state.turn.participant_id == pid:
+            state.turn = None
+        for bucket in (state.spoken, state.passed, state.deferred):
+            if pid in bucket:
+                bucket.remove(pid)
+        getattr(state, target).append(pid)
+
+    return handler
+
+
+def _paused(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    if state.clock is not None and state.clock.paused_at is None:
+        state.clock.paused_at = event.at
+
+
+def _resumed(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    clock = state.clock
+    if clock is not None and clock.paused_at is not None:
+        clock.paused_seconds += max(0.0, event.at - clock.paused_at)
+        clock.paused_at = None
+
+
+def _extended(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    seconds = data.get("seconds")
+    if (
+        state.clock is not None
+        and isinstance(seconds, int | float)
+        and not isinstance(seconds, bool)
+    ):
+        state.clock.extended_seconds += float(seconds)
+
+
+def _visibility(value: Any, default: str = DEFAULT_VISIBILITY) -> str:
+    return value if value in VISIBILITIES else default
+
+
+def _note_added(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    note_id = str(data["note_id"])
+    if note_id in state.notes:
+        return
+    redacted = bool(data.get("redacted"))
+    state.notes[note_id] = Note(
+        id=note_id,
+        text=None if redacted else str(data.get("text") or ""),
+        visibility=_visibility(data.get("visibility")),
+        at=event.at,
+        role=event.actor.role,
+        participant_id=data.get("participant_id"),
+        stage_index=state.stage_index,
+        tags=tuple(str(tag) for tag in data.get("tags") or ()),
+        redacted=redacted,
+    )
+
+
+def _note_edited(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    note = state.notes.get(str(data["note_id"]))
+    if note is None or note.redacted:
+        return
+    if "text" in data and data["text"] is not None and not data.get("redacted"):
+        note.text = str(data["text"])
+    if "visibility" in data:
+        note.visibility = _visibility(data["visibility"], note.visibility)
+    note.edited_at = event.at
+
+
+def _note_redacted(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    note = state.notes.get(str(data["note_id"]))
+    if note is not None:
+        note.text = None
+        note.redacted = True
+
+
+_HANDLERS = {
+    "session.created": _session_created,
+    "participant.joined": _joined,
+    "participant.left": _left,
+    "participant.changed": _changed,
+    "stage.started": _stage_started,
+    "stage.ended": _stage_ended,
+    "turn.started": _turn_started,
+    "turn.passed": _turn_closed("passed"),
+    "turn.deferred": _turn_closed("deferred"),
+    "turn.ended": _turn_closed("spoken"),
+    "timer.paused": _paused,
+    "timer.resumed": _resumed,
+    "timer.extended": _extended,
+    "note.added": _note_added,
+    "note.edited": _note_edited,
+    "note.redacted": _note_redacted,
+}

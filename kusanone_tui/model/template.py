@@ -1,0 +1,229 @@
+"""Meeting templates: the agenda of stages a session is started from.
+
+A template is a TOML document (see ``docs/templates.md``). Parsing is pure: it takes the text and
+a name for messages, and returns a :class:`Template` or raises :class:`TemplateError` naming the
+file, the line and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Stage types the core app runs. Plugins may register more (they are passed as ``extra_types``).
+CORE_STAGE_TYPES: tuple[str, ...] = (
+    "opening",  # はじめに・グラウンドルール
+    "round",  # 近況報告
+    "reflecting",  # リフレクティング
+    "break",  # 休憩 (ウラの時間)
+    "breakout",  # 分科会
+    "report_back",  # 分科会の報告
+    "closing",  # おわりに
+    "free",  # 自由な時間
+)
+
+_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_KNOWN_STAGE_KEYS = {"id", "type", "title", "minutes", "rules", "note"}
+
+
+class TemplateError(ValueError):
+    """A template that cannot be used. ``str()`` is one line: ``file:line: problem``."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source, self.line, self.problem = source, line, problem
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One part of the meeting, with a time box in minutes."""
+
+    id: str
+    type: str
+    title: Mapping[str, str]
+    minutes: float
+    rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    note: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "title": dict(self.title),
+            "minutes": self.minutes,
+        }
+        if self.rules:
+            out["rules"] = {lang: list(items) for lang, items in self.rules.items()}
+        if self.note:
+            out["note"] = dict(self.note)
+        out.update(self.options)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A meeting's agenda: its stages and the planned length."""
+
+    id: str
+    title: Mapping[str, str]
+    minutes: float
+    stages: tuple[Stage, ...]
+    description: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": dict(self.title),
+            "minutes": self.minutes,
+            "description": dict(self.description),
+            "stages": [stage.to_dict() for stage in self.stages],
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], source: str = "<session>") -> Template:
+        """Rebuild a template saved in a session (validated like a file)."""
+        return _build({"template": _meta(raw), "stages": raw.get("stages", [])}, source, "")
+
+
+def _meta(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: raw[k] for k in ("id", "title", "minutes", "description") if k in raw}
+
+
+def _stage_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of each ``[[stages]]`` header, to point errors at a stage."""
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip().replace(" ", "").startswith("[[stages]]")
+    ]
+
+
+def _key_line(text: str, key: str, start: int = 1) -> int | None:
+    """The first line at or after ``start`` that sets ``key``."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*[.=]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number >= start and pattern.match(line):
+            return number
+    return None
+
+
+def _texts(value: Any, what: str) -> dict[str, str]:
+    """A title in one or more languages: ``"定例会"`` or ``{ja = "定例会", en = "..."}``."""
+    if isinstance(value, str) and value.strip():
+        return {"ja": value}
+    if (
+        isinstance(value, Mapping)
+        and value
+        and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
+    ):
+        return dict(value)
+    raise ValueError(f"{what} must be text, or a table of texts by language (ja, en)")
+
+
+def _rules(value: Any) -> dict[str, tuple[str, ...]]:
+    if isinstance(value, list):
+        value = {"ja": value}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(items, list) and all(isinstance(i, str) for i in items)
+        for items in value.values()
+    ):
+        raise ValueError("rules must be a list of texts, or lists by language (ja, en)")
+    return {lang: tuple(items) for lang, items in value.items()}
+
+
+def _minutes(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"{what} must be a positive number of minutes, not {value!r}")
+    return float(value)
+
+
+def parse_template(
+    text: str, source: str = "<template>", extra_types: Iterable[str] = ()
+) -> Template:
+    """Parse and check a template's TOML text.
+
+    ``source`` names the file in messages; ``extra_types`` are stage types added by plugins.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise TemplateError(source, int(match.group(1)) if match else None, problem) from None
+    return _build(raw, source, text, extra_types)
+
+
+def _build(
+    raw: Mapping[str, Any], source: str, text: str, extra_types: Iterable[str] = ()
+) -> Template:
+    known_types = set(CORE_STAGE_TYPES) | set(extra_types)
+    meta = raw.get("template")
+    if not isinstance(meta, Mapping):
+        raise TemplateError(source, 1, "missing the [template] table (id, title, minutes)")
+    meta_line = _key_line(text, "[template]") or 1
+
+    def fail(problem: str, line: int | None = None) -> TemplateError:
+        return TemplateError(source, line, problem)
+
+    template_id = meta.get("id")
+    if not isinstance(template_id, str) or not _ID.match(template_id):
+        raise fail(
+            "template id must be letters, digits, '-' or '_'", _key_line(text, "id") or meta_line
+        )
+    try:
+        title = _texts(meta.get("title"), "template title")
+        description = _texts(meta["description"], "description") if "description" in meta else {}
+    except ValueError as error:
+        raise fail(str(error), _key_line(text, "title") or meta_line) from None
+
+    stages_raw = raw.get("stages")
+    if not isinstance(stages_raw, list) or not stages_raw:
+        raise fail("a template needs at least one [[stages]] entry", meta_line)
+    lines = _stage_lines(text)
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(stages_raw, start=1):
+        line = lines[number - 1] if number - 1 < len(lines) else None
+        label = f"stage {number}"
+        if not isinstance(entry, Mapping):
+            raise fail(f"{label}: must be a table", line)
+        stage_id = entry.get("id")
+        if not isinstance(stage_id, str) or not _ID.match(stage_id):
+            raise fail(f"{label}: id must be letters, digits, '-' or '_'", line)
+        label = f"stage {number} ({stage_id})"
+        if stage_id in seen:
+            raise fail(f"{label}: the id is used twice", line)
+        seen.add(stage_id)
+        stage_type = entry.get("type")
+        if stage_type not in known_types:
+            raise fail(
+                f"{label}: unknown stage type {stage_type!r}"
+                f" (known: {', '.join(sorted(known_types))})",
+                _key_line(text, "type", line or 1) or line,
+            )
+        try:
+            stage_title = _texts(entry.get("title"), "title")
+            minutes = _minutes(entry.get("minutes"), "minutes")
+            rules = _rules(entry["rules"]) if "rules" in entry else {}
+            note = _texts(entry["note"], "note") if "note" in entry else {}
+        except ValueError as error:
+            raise fail(f"{label}: {error}", line) from None
+        options = {k: v for k, v in entry.items() if k not in _KNOWN_STAGE_KEYS}
+        stages.append(Stage(stage_id, str(stage_type), stage_title, minutes, rules, note, options))
+
+    planned = sum(stage.minutes for stage in stages)
+    try:
+        total = _minutes(meta.get("minutes", planned), "template minutes")
+    except ValueError as error:
+        raise fail(str(error), _key_line(text, "minutes") or meta_line) from None
+    if planned > total + 1e-9:
+        raise fail(
+            f"the stages add up to {planned:g} minutes, more than the planned {total:g}",
+            _key_line(text, "minutes") or meta_line,
+        )
+    return Template(template_id, title, total, tuple(stages), description)

@@ -1,0 +1,138 @@
+"""Views of the state for an audience: what the projector, the minutes and exports may see.
+
+The audiences are ordered: ``public`` (the projector) ⊂ ``minutes`` (default exports and the
+minutes) ⊂ ``private`` (the note-taker's own screen, and exports asked for with
+``--include-private``). A view is built by copying only what its audience may see, so code that
+renders a view cannot reach anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .events import Event
+from .state import MeetingState, Note, Participant
+
+Audience = Literal["public", "minutes", "private"]
+_REACH: dict[str, tuple[str, ...]] = {
+    "public": ("public",),
+    "minutes": ("public", "minutes"),
+    "private": ("public", "minutes", "private"),
+}
+
+
+def visible_notes(state: MeetingState, audience: Audience) -> list[Note]:
+    """Notes an audience may see, oldest first; redacted notes are left out."""
+    reach = _REACH[audience]
+    return [n for n in state.notes.values() if n.visibility in reach and not n.redacted]
+
+
+def participant_label(state: MeetingState, person: Participant, audience: Audience) -> str:
+    """The name to show an audience, or a neutral label when the person did not agree.
+
+    On the projector a name shows unless the person said no (``show_name``); in the minutes and
+    default exports only when they said yes (``minutes_name``).
+    """
+    if audience == "private":
+        return person.name
+    agreed = person.show_name if audience == "public" else person.minutes_name
+    if agreed:
+        return person.name
+    number = list(state.participants).index(person.id) + 1
+    return f"#{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicNote:
+    id: str
+    text: str
+    at: float
+    speaker: str | None
+
+
+def public_board(state: MeetingState) -> list[PublicNote]:
+    """The projector's board of public notes: text and speaker label only."""
+    board = []
+    for note in visible_notes(state, "public"):
+        person = state.participants.get(note.participant_id or "")
+        speaker = participant_label(state, person, "public") if person else None
+        board.append(PublicNote(note.id, note.text or "", note.at, speaker))
+    return board
+
+
+def _private_note_ids(state: MeetingState, audience: Audience) -> set[str]:
+    reach = _REACH[audience]
+    return {note_id for note_id, note in state.notes.items() if note.visibility not in reach}
+
+
+def export_events(
+    events: Iterable[Event], state: MeetingState, audience: Audience = "minutes"
+) -> list[dict[str, Any]]:
+    """The log as an audience may see it: hidden notes' events dropped, names as agreed."""
+    hidden = _private_note_ids(state, audience)
+    reach = _REACH[audience]
+    out = []
+    for event in events:
+        data = dict(event.data)
+        if event.kind.startswith("note.") and data.get("note_id") in hidden:
+            continue
+        if event.kind.startswith(("turn.passed",)) and audience != "private":
+            continue  # a pass is never counted or shown outside the facilitator's own screen
+        if data.get("visibility") not in (None, *reach) and not event.kind.startswith("note."):
+            continue
+        pid = data.get("participant_id")
+        if "name" in data and pid in state.participants and audience != "private":
+            data["name"] = participant_label(state, state.participants[pid], audience)
+        record = event.to_dict()
+        record["seq"] = event.seq
+        record["data"] = data
+        out.append(record)
+    return out
+
+
+def export_state(state: MeetingState, audience: Audience = "minutes") -> dict[str, Any]:
+    """The folded state as a plain dict for an audience (JSON-ready)."""
+    stage = state.stage
+    people = [
+        {
+            "id": p.id,
+            "name": participant_label(state, p, audience),
+            "position": p.position,
+            "joined_at": p.joined_at,
+            "left_at": p.left_at,
+        }
+        for p in state.participants.values()
+    ]
+    notes = [
+        {
+            "id": n.id,
+            "text": n.text,
+            "visibility": n.visibility,
+            "at": n.at,
+            "participant_id": n.participant_id,
+            "stage_index": n.stage_index,
+            "tags": list(n.tags),
+        }
+        for n in visible_notes(state, audience)
+    ]
+    out: dict[str, Any] = {
+        "title": state.title,
+        "template": state.template.to_dict() if state.template else None,
+        "created_at": state.created_at,
+        "meeting_started_at": state.meeting_started_at,
+        "meeting_ended_at": state.meeting_ended_at,
+        "stage": {"index": state.stage_index, "id": stage.id} if stage else None,
+        "stage_history": [list(entry) for entry in state.stage_history],
+        "participants": people,
+        "notes": notes,
+        "events": state.event_count,
+    }
+    if audience == "private":
+        out["round"] = {
+            "spoken": list(state.spoken),
+            "passed": list(state.passed),
+            "deferred": list(state.deferred),
+        }
+    return out

@@ -1,0 +1,187 @@
+"""One meeting's log: append events, read the folded state, follow other processes.
+
+This is the public face of the store for the app, for plugins (through their API object) and for
+scripts (see ``docs/api.md``)::
+
+    log = SessionLog.open("sessions/20261127-teireikai-3f9a.session.jsonl")
+    log.append("note.added", {"note_id": new_id(), "text": "…", "visibility": "public"},
+               actor=Actor("notes"))
+    state = log.state()          # MeetingState, folded from every event
+    for event in log.follow():   # events other processes wrote since the last look
+        ...
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..model.events import Actor, Event, new_id, validate
+from ..model.state import MeetingState, apply, fold
+from ..model.template import Template
+from .storage import DamageReport, LogDB, LogTable
+
+EVENTS = "events"
+SUFFIX = ".session.jsonl"
+
+
+class SessionLog:
+    """A session file opened for reading and appending. Safe to share between processes."""
+
+    def __init__(
+        self, path: str | Path, *, create: bool = False, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.path = Path(path)
+        self.db = LogDB(self.path, create=create)
+        self.clock = clock
+        self._table: LogTable = self.db.table(EVENTS)  # type: ignore[assignment]
+        self._state: MeetingState | None = None
+        self._seen = 0  # highest seq handed out by follow()
+        self._state_epoch = self._follow_epoch = self.db.log.epoch
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, **kwargs: Any) -> SessionLog:
+        """Open an existing session file (``FileNotFoundError`` if there is none)."""
+        return cls(path, create=False, **kwargs)
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        template: Template,
+        title: str | None = None,
+        actor: Actor | None = None,
+        **kwargs: Any,
+    ) -> SessionLog:
+        """Start a new session file from ``template``."""
+        path = Path(path)
+        if path.exists():
+            raise FileExistsError(path)
+        log = cls(path, create=True, **kwargs)
+        log.append(
+            "session.created",
+            {
+                "title": title or template.title.get("ja", template.id),
+                "template": template.to_dict(),
+            },
+            actor=actor or Actor("facilitator"),
+        )
+        return log
+
+    @property
+    def session_id(self) -> str:
+        name = self.path.name
+        return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else self.path.stem
+
+    @property
+    def damage(self) -> DamageReport | None:
+        """Set when the file was found damaged on opening and recovered."""
+        return self.db.log.damage
+
+    # -- writing ----------------------------------------------------------------------------
+    def _stamp(self, kind: str, data: Mapping[str, Any] | None, actor: Actor | None) -> Event:
+        event = Event(
+            kind=kind,
+            data=dict(data or {}),
+            actor=actor or Actor("system"),
+            at=self.clock(),
+            id=new_id(),
+        )
+        validate(event)
+        return event
+
+    def append(
+        self, kind: str, data: Mapping[str, Any] | None = None, actor: Actor | None = None
+    ) -> Event:
+        """Validate, time-stamp and durably save one event; returns it with its ``seq``."""
+        return self.append_many([(kind, data)], actor=actor)[0]
+
+    def append_many(
+        self, items: Iterable[tuple[str, Mapping[str, Any] | None]], actor: Actor | None = None
+    ) -> list[Event]:
+        """Save several events with one write (all or nothing)."""
+        events = [self._stamp(kind, data, actor) for kind, data in items]
+        seqs = self._table.insert_multiple([event.to_dict() for event in events])
+        return [Event.from_dict(e.to_dict(), seq=s) for e, s in zip(events, seqs, strict=True)]
+
+    def redact(self, note_id: str, actor: Actor | None = None) -> Event:
+        """Remove a note's text from the disk and record that it was redacted.
+
+        Every earlier event carrying the note's text is rewritten without it (the file is
+        replaced atomically), then a ``note.redacted`` event is appended.
+        """
+        with self.db.log.locked():
+            ids = [
+                doc.doc_id
+                for doc in self._table.all()
+                if doc.get("kind") in ("note.added", "note.edited")
+                and (doc.get("data") or {}).get("note_id") == note_id
+            ]
+            if ids:
+                self._table.update(_scrub, doc_ids=ids)
+            return self.append("note.redacted", {"note_id": note_id}, actor=actor)
+
+    # -- reading ----------------------------------------------------------------------------
+    def events(self) -> list[Event]:
+        """Every event, in log order."""
+        self.db.log.refresh()
+        docs = self.db.log._tables.get(EVENTS, {})
+        return [Event.from_dict(doc, seq=int(seq)) for seq, doc in docs.items()]
+
+    def state(self) -> MeetingState:
+        """The meeting state folded from the log, kept up to date incrementally."""
+        self.db.log.refresh()
+        if self._state is None or self._state_epoch != self.db.log.epoch:
+            self._state_epoch = self.db.log.epoch
+            self._state = fold(self.events())
+        else:
+            self._catch_up(self._state)
+        return self._state
+
+    def _catch_up(self, state: MeetingState) -> None:
+        docs = self.db.log._tables.get(EVENTS, {})
+        last = self.db.log._last_id.get(EVENTS, 0)
+        for seq in range(state.last_seq + 1, last + 1):
+            doc = docs.get(str(seq))
+            if doc is not None:
+                apply(state, Event.from_dict(doc, seq=seq))
+
+    def follow(self) -> list[Event] | None:
+        """Events saved since the last call, by any process, in order.
+
+        Returns ``None`` when the file was rewritten (a redaction or a repair): the caller should
+        then take :meth:`state` afresh, since earlier events changed.
+        """
+        self.db.log.refresh()
+        if self._follow_epoch != self.db.log.epoch:
+            self._follow_epoch = self.db.log.epoch
+            self._seen = self.db.log._last_id.get(EVENTS, 0)
+            return None
+        docs = self.db.log._tables.get(EVENTS, {})
+        last = self.db.log._last_id.get(EVENTS, 0)
+        fresh = [
+            Event.from_dict(docs[str(seq)], seq=seq)
+            for seq in range(self._seen + 1, last + 1)
+            if str(seq) in docs
+        ]
+        self._seen = last
+        return fresh
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SessionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _scrub(doc: dict[str, Any]) -> None:
+    data = dict(doc.get("data") or {})
+    data["text"] = None
+    data["redacted"] = True
+    doc["data"] = data

@@ -1,0 +1,404 @@
+"""A TinyDB ``Storage`` that is crash-safe, shared by processes, and cheap to append to.
+
+TinyDB's default JSON storage rewrites the whole file on every insert, in place: a crash mid-write
+corrupts it, two processes lose each other's writes, and an insert costs more as the log grows.
+This storage keeps TinyDB's interface and changes what happens on disk:
+
+* The file is a log of lines, ``<crc32> <json>\\n``, each holding one document of one table.
+  An insert appends one line under an inter-process lock and fsyncs it: the cost does not grow
+  with the log, and an acknowledged insert survives ``kill -9``.
+* Anything else TinyDB writes (an update, a removal, a redaction) rewrites the file atomically:
+  a new file beside it, fsynced, renamed over the old one. So superseded text never lingers.
+* Readers need no lock: they take only lines that end in a newline and pass their checksum, and
+  follow other processes by reading from their last offset (or again from the start when the
+  file was replaced).
+* A damaged file (truncated, garbled) is opened with every intact line; the original is kept
+  beside it as ``<name>.damaged-<time><suffix>`` and a :class:`DamageReport` says so. Nothing is
+  silently overwritten.
+* Files are created ``0600``, their folder ``0700``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+LOCK_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class DamageReport:
+    """What was found wrong with a file, and where the damaged original was kept."""
+
+    path: Path
+    kept_as: Path
+    recovered: int
+    dropped_lines: int
+    torn_tail: bool
+
+    def describe(self) -> str:
+        return (
+            f"{self.path.name}: damaged ({self.dropped_lines} broken line(s)"
+            f"{', cut-off end' if self.torn_tail else ''}); {self.recovered} entries recovered;"
+            f" original kept as {self.kept_as.name}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a refresh found: lines appended by others, or a replaced file (``reset``)."""
+
+    appended: tuple[tuple[str, int, dict[str, Any]], ...] = ()
+    reset: bool = False
+
+    def __bool__(self) -> bool:
+        return self.reset or bool(self.appended)
+
+
+def encode_line(table: str, doc_id: int, doc: Mapping[str, Any]) -> bytes:
+    body = json.dumps(
+        {"t": table, "id": doc_id, "doc": doc}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+def decode_line(line: bytes) -> tuple[str, int, dict[str, Any]] | None:
+    """One line without its newline, or ``None`` when it fails its checksum or shape."""
+    if len(line) < 10 or line[8:9] != b" ":
+        return None
+    body = line[9:]
+    try:
+        if int(line[:8], 16) != zlib.crc32(body):
+            return None
+        record = json.loads(body)
+        table, doc_id, doc = record["t"], record["id"], record["doc"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(table, str) or not isinstance(doc_id, int) or not isinstance(doc, dict):
+        return None
+    return table, doc_id, doc
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_private_dir(folder: Path) -> None:
+    """Create ``folder`` (and parents) and make it ``0700`` if it is ours."""
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    with contextlib.suppress(OSError):
+        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+            folder.chmod(DIR_MODE)
+
+
+class LogStorage(Storage):
+    """TinyDB storage over an append-only, checksummed log file. See the module docstring."""
+
+    def __init__(self, path: str | os.PathLike[str], create: bool = True, **_: Any) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self._lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=FILE_MODE)
+        self._tables: dict[str, dict[str, dict[str, Any]]] = {}
+        self._last_id: dict[str, int] = {}
+        self._offset = 0
+        self._ino: int | None = None
+        self.generation = 0  # bumped whenever the in-memory copy changes
+        self.epoch = 0  # bumped whenever the whole file was (re)loaded or replaced
+        self.damage: DamageReport | None = None
+        ensure_private_dir(self.path.parent)
+        if not self.path.exists():
+            if not create:
+                raise FileNotFoundError(self.path)
+            with self.locked():
+                if not self.path.exists():
+                    self._create_empty()
+        self._load()
+
+    # -- locking --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the writers' lock (re-entrant within a process)."""
+        with self._lock:
+            yield
+
+    # -- TinyDB's interface -----------------------------------------------------------------
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        self.refresh()
+        return self._tables
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Replace the whole content atomically (TinyDB's path for updates and removals)."""
+        with self.locked():
+            tables = {name: dict(docs) for name, docs in data.items()}
+            self._rewrite(tables)
+
+    def close(self) -> None:
+        """Nothing stays open between calls; present for TinyDB."""
+
+    # -- the fast path ----------------------------------------------------------------------
+    def next_id(self, table: str) -> int:
+        return self._last_id.get(table, 0) + 1
+
+    def append(self, table: str, docs: list[tuple[int, dict[str, Any]]]) -> None:
+        """Append documents with the given ids, durably. Call under :meth:`locked`."""
+        if not docs:
+            return
+        self.refresh()
+        if self._pending_tail():
+            self._repair()
+        current = self._tables.setdefault(table, {})
+        for doc_id, _ in docs:
+            if str(doc_id) in current:
+                raise ValueError(f"Document with ID {doc_id} already exists")
+        payload = b"".join(encode_line(table, doc_id, doc) for doc_id, doc in docs)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, payload)
+            os.fsync(fd)
+            size = os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+        for doc_id, doc in docs:
+            current[str(doc_id)] = doc
+            self._last_id[table] = max(self._last_id.get(table, 0), doc_id)
+        self._offset = size
+        self.generation += 1
+
+    # -- following other processes ----------------------------------------------------------
+    def refresh(self) -> Change:
+        """Take in whatever other processes wrote since the last look."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return Change()
+        if st.st_ino != self._ino or st.st_size < self._offset:
+            self._load()
+            return Change(reset=True)
+        if st.st_size == self._offset:
+            return Change()
+        with open(self.path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_ino != self._ino:
+                self._load()
+                return Change(reset=True)
+            handle.seek(self._offset)
+            chunk = handle.read(st.st_size - self._offset)
+        end = chunk.rfind(b"\n") + 1  # a line still being written waits for the next look
+        appended = []
+        for raw in chunk[:end].split(b"\n")[:-1]:
+            record = decode_line(raw)
+            if record is None:  # a garbled line in the middle: recover under the lock
+                self._load()
+                return Change(reset=True)
+            appended.append(record)
+        self._offset += end
+        for table, doc_id, doc in appended:
+            self._tables.setdefault(table, {})[str(doc_id)] = doc
+            self._last_id[table] = max(self._last_id.get(table, 0), doc_id)
+        if appended:
+            self.generation += 1
+        return Change(appended=tuple(appended))
+
+    def _pending_tail(self) -> bool:
+        with contextlib.suppress(FileNotFoundError):
+            return os.stat(self.path).st_size > self._offset
+        return False
+
+    # -- loading and repair -----------------------------------------------------------------
+    def _parse(self, content: bytes) -> tuple[dict[str, dict[str, dict[str, Any]]], int, bool]:
+        tables: dict[str, dict[str, dict[str, Any]]] = {}
+        end = content.rfind(b"\n") + 1
+        dropped = 0
+        for raw in content[:end].split(b"\n")[:-1]:
+            record = decode_line(raw)
+            if record is None:
+                dropped += 1
+                continue
+            table, doc_id, doc = record
+            tables.setdefault(table, {})[str(doc_id)] = doc
+        return tables, dropped, end < len(content)
+
+    def _load(self) -> None:
+        with open(self.path, "rb") as handle:
+            ino = os.fstat(handle.fileno()).st_ino
+            content = handle.read()
+        tables, dropped, torn = self._parse(content)
+        if dropped or torn:
+            # A torn end may be a write in progress: look again holding the writers' lock.
+            with self.locked():
+                with open(self.path, "rb") as handle:
+                    ino = os.fstat(handle.fileno()).st_ino
+                    content = handle.read()
+                tables, dropped, torn = self._parse(content)
+                if dropped or torn:
+                    self._recover(content, tables, dropped, torn)
+                    return
+        self._install(tables, ino, len(content))
+
+    def _repair(self) -> None:
+        """Under the lock: the file has a cut-off end left by a writer that died."""
+        with open(self.path, "rb") as handle:
+            content = handle.read()
+        tables, dropped, torn = self._parse(content)
+        if dropped or torn:
+            self._recover(content, tables, dropped, torn)
+
+    def _recover(self, content: bytes, tables: dict, dropped: int, torn: bool) -> None:
+        kept = self._keep_damaged(content)
+        self._rewrite(tables)
+        recovered = sum(len(docs) for docs in tables.values())
+        self.damage = DamageReport(self.path, kept, recovered, dropped, torn)
+
+    def _keep_damaged(self, content: bytes) -> Path:
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        for n in range(1000):
+            suffix = f"-{n}" if n else ""
+            kept = self.path.with_name(
+                f"{self.path.stem}.damaged-{stamp}{suffix}{self.path.suffix}"
+            )
+            try:
+                fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            except FileExistsError:
+                continue
+            try:
+                os.write(fd, content)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _fsync_dir(self.path.parent)
+            return kept
+        raise OSError(f"cannot keep a copy of damaged {self.path}")
+
+    def _install(self, tables: dict, ino: int, size: int) -> None:
+        self._tables = tables
+        self._last_id = {
+            name: max((int(k) for k in docs), default=0) for name, docs in tables.items()
+        }
+        self._ino, self._offset = ino, size
+        self.generation += 1
+        self.epoch += 1
+
+    def _create_empty(self) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        os.fsync(fd)
+        os.close(fd)
+        _fsync_dir(self.path.parent)
+
+    def _rewrite(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Atomically replace the file with exactly ``tables``. Call under the lock."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            payload = b"".join(
+                encode_line(name, int(doc_id), doc)
+                for name, docs in tables.items()
+                for doc_id, doc in sorted(docs.items(), key=lambda item: int(item[0]))
+            )
+            os.write(fd, payload)
+            os.fsync(fd)
+            ino = os.fstat(fd).st_ino
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        self._install(tables, ino, len(payload))
+
+
+class LogTable(Table):
+    """A TinyDB table whose inserts append one line instead of rewriting the file.
+
+    Reads see other processes' writes; updates and removals hold the writers' lock across
+    TinyDB's read-modify-write, so concurrent writers never lose each other's documents.
+    """
+
+    def __init__(self, storage: Storage, name: str, cache_size: int = 10, persist_empty=False):
+        super().__init__(storage, name, cache_size=cache_size, persist_empty=persist_empty)
+        self._seen_generation = -1
+
+    @property
+    def log(self) -> LogStorage:
+        assert isinstance(self._storage, LogStorage)
+        return self._storage
+
+    def _sync(self) -> None:
+        self.log.refresh()
+        if self.log.generation != self._seen_generation:
+            self.clear_cache()
+            self._seen_generation = self.log.generation
+
+    def _get_next_id(self) -> int:
+        return self.log.next_id(self.name)
+
+    def insert(self, document: Mapping) -> int:
+        return self.insert_multiple([document])[0]
+
+    def insert_multiple(self, documents) -> list[int]:
+        docs = list(documents)
+        for document in docs:
+            if not isinstance(document, Mapping):
+                raise ValueError("Document is not a Mapping")
+        with self.log.locked():
+            self.log.refresh()
+            next_id = self.log.next_id(self.name)
+            batch: list[tuple[int, dict[str, Any]]] = []
+            for document in docs:
+                if isinstance(document, Document):
+                    doc_id = int(document.doc_id)
+                else:
+                    doc_id = next_id
+                next_id = max(next_id, doc_id) + 1
+                batch.append((doc_id, dict(document)))
+            self.log.append(self.name, batch)
+        self.clear_cache()
+        return [doc_id for doc_id, _ in batch]
+
+    def _update_table(self, updater) -> None:
+        with self.log.locked():
+            self.log.refresh()
+            try:
+                super()._update_table(updater)
+            except BaseException:
+                self.log._load()  # drop any half-applied change to the in-memory copy
+                raise
+
+    def search(self, cond):
+        self._sync()
+        return super().search(cond)
+
+    def __len__(self) -> int:
+        self.log.refresh()
+        return len(self.log._tables.get(self.name, {}))
+
+
+class LogDB(TinyDB):
+    """TinyDB on a :class:`LogStorage` with :class:`LogTable` tables."""
+
+    table_class = LogTable
+    default_storage_class = LogStorage
+
+    def __init__(self, path: str | os.PathLike[str], **kwargs: Any) -> None:
+        super().__init__(path, storage=LogStorage, **kwargs)
+
+    @property
+    def log(self) -> LogStorage:
+        storage = self.storage
+        assert isinstance(storage, LogStorage)
+        return storage

@@ -1,0 +1,41 @@
+"""Built-in meeting templates (TOML, shipped as package data) and the loader for any template.
+
+``load("teireikai")`` loads a built-in; ``load("my_meeting.toml")`` loads a user's own file the
+same way. Errors are :class:`~kusanone_tui.model.template.TemplateError`, one line naming the
+file, the line and the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from ..model.template import Template, TemplateError, parse_template
+
+
+def builtin_names() -> list[str]:
+    """Ids of the templates that ship with kusanone."""
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in resources.files(__package__).iterdir()
+        if entry.name.endswith(".toml")
+    )
+
+
+def load(ref: str, extra_types: Iterable[str] = ()) -> Template:
+    """A template by built-in id or by path to a TOML file."""
+    path = Path(ref).expanduser()
+    if path.suffix == ".toml" or path.exists():
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            raise TemplateError(str(path), None, "no such file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise TemplateError(str(path), None, f"cannot read: {error}") from None
+        return parse_template(text, str(path), extra_types)
+    if ref in builtin_names():
+        source = resources.files(__package__).joinpath(f"{ref}.toml")
+        return parse_template(source.read_text("utf-8"), f"{ref}.toml", extra_types)
+    known = ", ".join(builtin_names())
+    raise TemplateError(ref, None, f"no such template (built-in: {known}; or give a .toml file)")
