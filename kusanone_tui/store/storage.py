@@ -360,10 +360,7 @@ class LogTable(Table):
             next_id = self.log.next_id(self.name)
             batch: list[tuple[int, dict[str, Any]]] = []
             for document in docs:
-                if isinstance(document, Document):
-                    doc_id = int(document.doc_id)
-                else:
-                    doc_id = next_id
+                doc_id = int(document.doc_id) if isinstance(document, Document) else next_id
                 next_id = max(next_id, doc_id) + 1
                 batch.append((doc_id, dict(document)))
             self.log.append(self.name, batch)
