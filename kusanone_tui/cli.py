@@ -82,6 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a template file without running it")
     check.add_argument("file", help="a template .toml file or a built-in id")
     _common(check, top=False)
+
+    start = sub.add_parser("start", help="start a meeting from a template (facilitator view)")
+    start.add_argument("template", help="built-in template id or a .toml file")
+    start.add_argument("--title", help="the session's title")
+    _common(start, top=False)
+
+    open_ = sub.add_parser("open", help="join or resume a session")
+    open_.add_argument("session", help="session id, unique prefix, or file")
+    open_.add_argument(
+        "--role", choices=("facilitator", "notes", "projector"), default="facilitator"
+    )
+    _common(open_, top=False)
+
+    demo = sub.add_parser("demo", help="a demo meeting with fictional people, in a throwaway store")
+    demo.add_argument(
+        "--role", choices=("facilitator", "notes", "projector"), default="facilitator"
+    )
+    _common(demo, top=False)
     return parser
 
 
@@ -149,6 +167,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     ensure_private_dir(out.parent) if not out.parent.exists() else None
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     print(t("cli.exported", path=out), file=sys.stderr)
@@ -169,21 +188,61 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"new": cmd_new, "sessions": cmd_sessions, "export": cmd_export, "check": cmd_check}
+def _run_app(log, role: str, store: SessionStore | None = None) -> int:
+    from .tui.app import KusanoneApp  # Textual is imported only for the screens
+
+    KusanoneApp(log, role=role, store=store).run()
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    template = load_template(args.template)
+    return _run_app(_store(args).create(template, title=args.title), "facilitator")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    return _run_app(_open(args, args.session), args.role)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import create_demo
+
+    log = create_demo(Path(args.data) if args.data else None)
+    print(t("cli.file", path=log.path), file=sys.stderr)
+    return _run_app(log, args.role)
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    return _run_app(None, "facilitator", store=_store(args))
+
+
+COMMANDS = {
+    "new": cmd_new,
+    "sessions": cmd_sessions,
+    "export": cmd_export,
+    "check": cmd_check,
+    "start": cmd_start,
+    "open": cmd_open,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the parser's own texts are made.
-    lang_flag = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
+    lang_flag = next(
+        (
+            a.removeprefix("--lang=") if a.startswith("--lang=") else argv[i + 1]
+            for i, a in enumerate(argv)
+            if a.startswith("--lang=") or (a == "--lang" and i + 1 < len(argv))
+        ),
+        None,
+    )
     set_language(resolve_language(lang_flag))
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS.get(args.command, cmd_home)(args)
     except TemplateError as error:
         print(t("cli.error", message=t("cli.bad_template", detail=error)), file=sys.stderr)
         return EXIT_USAGE

@@ -28,6 +28,7 @@ CORE_KINDS: dict[str, tuple[str, ...]] = {
     "participant.changed": ("participant_id",),
     "stage.started": ("index",),
     "stage.ended": ("index",),
+    "round.started": ("order",),
     "turn.started": ("participant_id",),
     "turn.passed": ("participant_id",),
     "turn.deferred": ("participant_id",),

@@ -87,6 +87,8 @@ class MeetingState:
     meeting_ended_at: float | None = None
     stage_history: list[tuple[int, float, float | None]] = field(default_factory=list)
     turn: Turn | None = None
+    round_order: list[str] = field(default_factory=list)
+    round_mode: str | None = None
     spoken: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)  # private to the facilitator: never shown
     deferred: list[str] = field(default_factory=list)
@@ -211,6 +213,8 @@ def _stage_started(state: MeetingState, event: Event, data: dict[str, Any]) -> N
         state.meeting_started_at = event.at
     state.meeting_ended_at = None
     # A new stage starts a new round.
+    state.round_order = []
+    state.round_mode = None
     state.spoken.clear()
     state.passed.clear()
     state.deferred.clear()
@@ -221,6 +225,18 @@ def _stage_ended(state: MeetingState, event: Event, data: dict[str, Any]) -> Non
         _end_stage(state, event.at)
         if data.get("final"):
             state.meeting_ended_at = event.at
+
+
+def _round_started(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    order = data.get("order")
+    if state.clock is None or not isinstance(order, list):
+        return
+    state.round_order = [str(pid) for pid in order if str(pid) in state.participants]
+    state.round_mode = str(data.get("mode") or "seating")
+    state.turn = None
+    state.spoken.clear()
+    state.passed.clear()
+    state.deferred.clear()
 
 
 def _turn_started(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
@@ -313,6 +329,7 @@ _HANDLERS = {
     "participant.changed": _changed,
     "stage.started": _stage_started,
     "stage.ended": _stage_ended,
+    "round.started": _round_started,
     "turn.started": _turn_started,
     "turn.passed": _turn_closed("passed"),
     "turn.deferred": _turn_closed("deferred"),

@@ -7,6 +7,7 @@ file, the line and the problem.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -91,7 +92,10 @@ class Template:
 
 
 def _meta(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: raw[k] for k in ("id", "title", "minutes", "description") if k in raw}
+    meta = {k: raw[k] for k in ("id", "title", "minutes", "description") if k in raw}
+    if not meta.get("description"):  # to_dict() writes {} for a template without one
+        meta.pop("description", None)
+    return meta
 
 
 def _stage_lines(text: str) -> list[int]:
@@ -103,13 +107,49 @@ def _stage_lines(text: str) -> list[int]:
     ]
 
 
-def _key_line(text: str, key: str, start: int = 1) -> int | None:
-    """The first line at or after ``start`` that sets ``key``."""
+def _key_line(text: str, key: str, start: int = 1, end: int | None = None) -> int | None:
+    """The first line at or after ``start`` (and before ``end``) that sets ``key``."""
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*[.=]")
     for number, line in enumerate(text.splitlines(), start=1):
-        if number >= start and pattern.match(line):
+        if number >= start and (end is None or number < end) and pattern.match(line):
             return number
     return None
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _table_span(text: str, name: str) -> tuple[int | None, int | None]:
+    """The header line of table ``[name]`` and the line of the next table header after it."""
+    start = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if match and start is not None:
+            return start, number
+        if match and match.group(1) == name and not line.strip().startswith("[["):
+            start = number
+    return start, None
+
+
+def _next_header(text: str, line: int | None) -> int | None:
+    """The first table header after ``line``: where a ``[[stages]]`` entry's keys end."""
+    if line is None:
+        return None
+    for number, row in enumerate(text.splitlines(), start=1):
+        if number > line and _HEADER.match(row):
+            return number
+    return None
+
+
+def _plain(value: Any) -> bool:
+    """Whether a session file (JSON) can hold ``value``: TOML dates and times it cannot."""
+    if isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return all(_plain(item) for item in value.values())
+    return False
 
 
 def _texts(value: Any, what: str) -> dict[str, str]:
@@ -137,7 +177,12 @@ def _rules(value: Any) -> dict[str, tuple[str, ...]]:
 
 
 def _minutes(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"{what} must be a positive number of minutes, not {value!r}")
     return float(value)
 
@@ -165,7 +210,8 @@ def _build(
     meta = raw.get("template")
     if not isinstance(meta, Mapping):
         raise TemplateError(source, 1, "missing the [template] table (id, title, minutes)")
-    meta_line = _key_line(text, "[template]") or 1
+    meta_start, meta_end = _table_span(text, "template")
+    meta_line = meta_start or 1
 
     def fail(problem: str, line: int | None = None) -> TemplateError:
         return TemplateError(source, line, problem)
@@ -173,13 +219,14 @@ def _build(
     template_id = meta.get("id")
     if not isinstance(template_id, str) or not _ID.match(template_id):
         raise fail(
-            "template id must be letters, digits, '-' or '_'", _key_line(text, "id") or meta_line
+            "template id must be letters, digits, '-' or '_'",
+            _key_line(text, "id", meta_line, meta_end) or meta_line,
         )
     try:
         title = _texts(meta.get("title"), "template title")
         description = _texts(meta["description"], "description") if "description" in meta else {}
     except ValueError as error:
-        raise fail(str(error), _key_line(text, "title") or meta_line) from None
+        raise fail(str(error), _key_line(text, "title", meta_line, meta_end) or meta_line) from None
 
     stages_raw = raw.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
@@ -189,6 +236,7 @@ def _build(
     seen: set[str] = set()
     for number, entry in enumerate(stages_raw, start=1):
         line = lines[number - 1] if number - 1 < len(lines) else None
+        end = _next_header(text, line)
         label = f"stage {number}"
         if not isinstance(entry, Mapping):
             raise fail(f"{label}: must be a table", line)
@@ -204,7 +252,7 @@ def _build(
             raise fail(
                 f"{label}: unknown stage type {stage_type!r}"
                 f" (known: {', '.join(sorted(known_types))})",
-                _key_line(text, "type", line or 1) or line,
+                _key_line(text, "type", line or 1, end) or line,
             )
         try:
             stage_title = _texts(entry.get("title"), "title")
@@ -214,16 +262,24 @@ def _build(
         except ValueError as error:
             raise fail(f"{label}: {error}", line) from None
         options = {k: v for k, v in entry.items() if k not in _KNOWN_STAGE_KEYS}
+        for key, value in options.items():
+            if not _plain(value):
+                raise fail(
+                    f"{label}: {key} cannot be a date or time",
+                    _key_line(text, key, line or 1, end) or line,
+                )
         stages.append(Stage(stage_id, str(stage_type), stage_title, minutes, rules, note, options))
 
     planned = sum(stage.minutes for stage in stages)
     try:
         total = _minutes(meta.get("minutes", planned), "template minutes")
     except ValueError as error:
-        raise fail(str(error), _key_line(text, "minutes") or meta_line) from None
+        raise fail(
+            str(error), _key_line(text, "minutes", meta_line, meta_end) or meta_line
+        ) from None
     if planned > total + 1e-9:
         raise fail(
             f"the stages add up to {planned:g} minutes, more than the planned {total:g}",
-            _key_line(text, "minutes") or meta_line,
+            _key_line(text, "minutes", meta_line, meta_end) or meta_line,
         )
     return Template(template_id, title, total, tuple(stages), description)

@@ -8,7 +8,7 @@ renders a view cannot reach anything else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -29,7 +29,16 @@ def visible_notes(state: MeetingState, audience: Audience) -> list[Note]:
     return [n for n in state.notes.values() if n.visibility in reach and not n.redacted]
 
 
-def participant_label(state: MeetingState, person: Participant, audience: Audience) -> str:
+def _hash_label(number: int) -> str:
+    return f"#{number}"
+
+
+def participant_label(
+    state: MeetingState,
+    person: Participant,
+    audience: Audience,
+    anonymous: Callable[[int], str] = _hash_label,
+) -> str:
     """The name to show an audience, or a neutral label when the person did not agree.
 
     On the projector a name shows unless the person said no (``show_name``); in the minutes and
@@ -41,7 +50,7 @@ def participant_label(state: MeetingState, person: Participant, audience: Audien
     if agreed:
         return person.name
     number = list(state.participants).index(person.id) + 1
-    return f"#{number}"
+    return anonymous(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +61,14 @@ class PublicNote:
     speaker: str | None
 
 
-def public_board(state: MeetingState) -> list[PublicNote]:
+def public_board(
+    state: MeetingState, anonymous: Callable[[int], str] = _hash_label
+) -> list[PublicNote]:
     """The projector's board of public notes: text and speaker label only."""
     board = []
     for note in visible_notes(state, "public"):
         person = state.participants.get(note.participant_id or "")
-        speaker = participant_label(state, person, "public") if person else None
+        speaker = participant_label(state, person, "public", anonymous) if person else None
         board.append(PublicNote(note.id, note.text or "", note.at, speaker))
     return board
 
@@ -136,3 +147,54 @@ def export_state(state: MeetingState, audience: Audience = "minutes") -> dict[st
             "deferred": list(state.deferred),
         }
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectorView:
+    """Everything the projector shows, and nothing else: no minutes-only or private entry,
+    no pass, no name of someone who asked not to be shown."""
+
+    title: str
+    stage_title: Mapping[str, str] | None
+    stage_type: str | None
+    rules: Mapping[str, tuple[str, ...]]
+    remaining: float | None
+    paused: bool
+    started: bool
+    ended: bool
+    speaker: str | None
+    next_speaker: str | None
+    board: tuple[PublicNote, ...]
+    agenda: tuple[tuple[Mapping[str, str], float, bool], ...]
+
+
+def projector_view(
+    state: MeetingState, now: float, anonymous: Callable[[int], str] = _hash_label
+) -> ProjectorView:
+    """The projector's view of ``state`` at time ``now``."""
+    from . import round as rounds  # local: round imports state, views is imported by both
+
+    stage = state.stage
+
+    def label(pid: str | None) -> str | None:
+        person = state.participants.get(pid or "")
+        return participant_label(state, person, "public", anonymous) if person else None
+
+    agenda = tuple(
+        (s.title, s.minutes, state.stage_index == i)
+        for i, s in enumerate(state.template.stages if state.template else ())
+    )
+    return ProjectorView(
+        title=state.title,
+        stage_title=stage.title if stage else None,
+        stage_type=stage.type if stage else None,
+        rules=stage.rules if stage else {},
+        remaining=state.stage_remaining(now),
+        paused=bool(state.clock and state.clock.paused_at is not None),
+        started=state.meeting_started_at is not None,
+        ended=state.meeting_ended_at is not None,
+        speaker=label(state.turn.participant_id if state.turn else None),
+        next_speaker=label(rounds.next_speaker(state)),
+        board=tuple(public_board(state, anonymous)),
+        agenda=agenda,
+    )

@@ -1,0 +1,226 @@
+"""What the facilitator and the note-taker can do, as events on the session log.
+
+The screens call these; so do tests and scripts. Nothing here imports Textual. Each action reads
+the current state (which includes other processes' events) and appends the event(s) that make
+it so; an action that makes no sense right now (next turn with nobody waiting) does nothing and
+returns ``None``, because a meeting must never stop on a wrong key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from .model import round as rounds
+from .model.events import DEFAULT_VISIBILITY, VISIBILITIES, Actor, Event, new_id
+from .model.state import MeetingState
+from .store.session import SessionLog
+
+EXTEND_SECONDS = 60
+
+
+class Meeting:
+    """Actions on one session, written as ``role`` (facilitator or notes)."""
+
+    def __init__(self, log: SessionLog, role: str = "facilitator") -> None:
+        self.log = log
+        self.actor = Actor(role)
+
+    @property
+    def state(self) -> MeetingState:
+        return self.log.state()
+
+    def _append(self, kind: str, data: dict | None = None) -> Event:
+        return self.log.append(kind, data or {}, actor=self.actor)
+
+    # -- people -----------------------------------------------------------------------------
+    def join(
+        self,
+        name: str,
+        position: str | None = None,
+        show_name: bool = True,
+        minutes_name: bool = False,
+    ) -> str:
+        """Add a walk-in. Only a display name is needed; an empty one becomes the guest label."""
+        pid = new_id()
+        data = {
+            "participant_id": pid,
+            "name": name.strip(),
+            "show_name": show_name,
+            "minutes_name": minutes_name,
+        }
+        if position:
+            data["position"] = position
+        self._append("participant.joined", data)
+        return pid
+
+    def leave(self, pid: str) -> Event | None:
+        person = self.state.participants.get(pid)
+        if person is None or not person.present:
+            return None
+        return self._append("participant.left", {"participant_id": pid})
+
+    def change(self, pid: str, **fields: object) -> Event | None:
+        if pid not in self.state.participants:
+            return None
+        return self._append("participant.changed", {"participant_id": pid, **fields})
+
+    # -- stages and timers --------------------------------------------------------------------
+    def start_stage(self, index: int) -> Event | None:
+        state = self.state
+        if state.template is None or not 0 <= index < len(state.template.stages):
+            return None
+        return self._append("stage.started", {"index": index})
+
+    def next_stage(self) -> Event | None:
+        state = self.state
+        if state.template is None:
+            return None
+        index = state.stage_index
+        if index is None:
+            done = [i for i, _, _ in state.stage_history]
+            return self.start_stage(max(done) + 1 if done else 0)
+        if index + 1 < len(state.template.stages):
+            return self.start_stage(index + 1)
+        return self._append("stage.ended", {"index": index, "final": True})
+
+    def previous_stage(self) -> Event | None:
+        index = self.state.stage_index
+        if index is None or index == 0:
+            return None
+        return self.start_stage(index - 1)
+
+    def pause(self) -> Event | None:
+        clock = self.state.clock
+        if clock is None or clock.paused_at is not None:
+            return None
+        return self._append("timer.paused")
+
+    def resume(self) -> Event | None:
+        clock = self.state.clock
+        if clock is None or clock.paused_at is None:
+            return None
+        return self._append("timer.resumed")
+
+    def toggle_pause(self) -> Event | None:
+        clock = self.state.clock
+        if clock is not None and clock.paused_at is not None:
+            return self.resume()
+        return self.pause()
+
+    def extend(self, seconds: int = EXTEND_SECONDS) -> Event | None:
+        if self.state.clock is None:
+            return None
+        return self._append("timer.extended", {"seconds": seconds})
+
+    # -- the round of updates ------------------------------------------------------------------
+    def start_round(self, mode: str = "seating") -> Event | None:
+        state = self.state
+        if not rounds.in_round(state) or mode not in rounds.ORDER_MODES:
+            return None
+        seed = secrets.randbits(32) if mode == "random" else None
+        order = rounds.make_order([p.id for p in state.present], mode, seed)
+        data: dict = {"order": order, "mode": mode}
+        if seed is not None:
+            data["seed"] = seed
+        return self._append("round.started", data)
+
+    def _close_turn(self) -> list[tuple[str, dict]]:
+        turn = self.state.turn
+        return [("turn.ended", {"participant_id": turn.participant_id})] if turn else []
+
+    def call(self, pid: str) -> list[Event]:
+        """Give the turn to ``pid`` (a volunteer), closing the current turn first."""
+        state = self.state
+        if not rounds.in_round(state) or pid not in state.participants:
+            return []
+        if state.turn and state.turn.participant_id == pid:
+            return []
+        items = self._close_turn() + [("turn.started", {"participant_id": pid})]
+        return self.log.append_many(items, actor=self.actor)
+
+    def next_turn(self) -> list[Event]:
+        """Close the current turn (as spoken) and open the next one, if anyone is waiting."""
+        state = self.state
+        if not rounds.in_round(state):
+            return []
+        items = self._close_turn()
+        if not state.round_order and state.round_mode is None:
+            self.start_round("seating")
+            state = self.state
+        upcoming = rounds.next_speaker(state)
+        if upcoming is not None:
+            items.append(("turn.started", {"participant_id": upcoming}))
+        return self.log.append_many(items, actor=self.actor) if items else []
+
+    def _settle_turn(self, kind: str) -> list[Event]:
+        state = self.state
+        if state.turn is None:
+            return []
+        pid = state.turn.participant_id
+        items: list[tuple[str, dict]] = [(kind, {"participant_id": pid})]
+        events = self.log.append_many(items, actor=self.actor)
+        upcoming = rounds.next_speaker(self.state)
+        if upcoming is not None:
+            events += self.log.append_many(
+                [("turn.started", {"participant_id": upcoming})], actor=self.actor
+            )
+        return events
+
+    def pass_turn(self) -> list[Event]:
+        """The speaker passes: a normal end of a turn, shown nowhere."""
+        return self._settle_turn("turn.passed")
+
+    def defer_turn(self) -> list[Event]:
+        """The speaker would rather speak later: they come back at the end of the round."""
+        return self._settle_turn("turn.deferred")
+
+    # -- notes ----------------------------------------------------------------------------------
+    def add_note(
+        self,
+        text: str,
+        visibility: str = DEFAULT_VISIBILITY,
+        participant_id: str | None = None,
+        tags: Sequence[str] = (),
+    ) -> str | None:
+        text = text.strip()
+        if not text:
+            return None
+        note_id = new_id()
+        data: dict = {
+            "note_id": note_id,
+            "text": text,
+            "visibility": visibility if visibility in VISIBILITIES else DEFAULT_VISIBILITY,
+        }
+        if participant_id:
+            data["participant_id"] = participant_id
+        if tags:
+            data["tags"] = list(tags)
+        self._append("note.added", data)
+        return note_id
+
+    def edit_note(self, note_id: str, text: str) -> Event | None:
+        note = self.state.notes.get(note_id)
+        if note is None or note.redacted or not text.strip() or text.strip() == note.text:
+            return None
+        return self._append("note.edited", {"note_id": note_id, "text": text.strip()})
+
+    def set_visibility(self, note_id: str, visibility: str) -> Event | None:
+        note = self.state.notes.get(note_id)
+        if note is None or note.redacted or visibility not in VISIBILITIES:
+            return None
+        if note.visibility == visibility:
+            return None
+        return self._append("note.edited", {"note_id": note_id, "visibility": visibility})
+
+    def redact(self, note_id: str) -> Event | None:
+        note = self.state.notes.get(note_id)
+        if note is None or note.redacted:
+            return None
+        return self.log.redact(note_id, actor=self.actor)
+
+
+def next_visibility(current: str) -> str:
+    """The visibility after ``current`` when the note-taker presses the toggle key."""
+    order = ("minutes", "public", "private")
+    return order[(order.index(current) + 1) % len(order)] if current in order else order[0]

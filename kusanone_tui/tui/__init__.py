@@ -1,0 +1,1 @@
+"""The Textual app: home, facilitator, note-taker and projector screens."""

@@ -1,0 +1,203 @@
+"""The kusanone Textual app.
+
+One app per terminal, in one role: facilitator (with the note-taker's screen a key away),
+note-taker, or projector. Each follows the session file, so several apps, in several processes,
+show the same meeting: the app looks at the file every tenth of a second (one ``stat``) and
+re-renders only when something changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from ..i18n import t
+from ..meeting import Meeting
+from ..model.state import MeetingState
+from ..model.views import projector_view
+from ..store.drafts import Draft
+from ..store.session import SessionLog
+from ..store.sessions import SessionStore
+from .base import anonymous, translate_bindings
+from .dialogs import HelpDialog
+from .screens.facilitator import FacilitatorScreen
+from .screens.home import HomeScreen
+from .screens.notes import NotesScreen
+from .screens.projector import ProjectorScreen
+
+ROLES = ("facilitator", "notes", "projector")
+POLL_SECONDS = 0.1
+
+CALM = Theme(
+    name="kusanone-calm",
+    primary="#7fb7be",
+    secondary="#b8c4a8",
+    accent="#d9c58b",
+    warning="#d9b26f",
+    error="#c98a8a",
+    success="#9cc59a",
+    foreground="#f2efe6",
+    background="#14202b",
+    surface="#1b2a37",
+    panel="#223443",
+    dark=True,
+)
+
+
+class KusanoneApp(App):
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("question_mark", "help", "keys.help"),
+        Binding("ctrl+q", "quit", "keys.quit"),
+    ]
+
+    def __init__(
+        self,
+        log: SessionLog | None = None,
+        role: str = "facilitator",
+        store: SessionStore | None = None,
+        clock: Callable[[], float] = time.time,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.session_log = log
+        self.role = role if role in ROLES else "facilitator"
+        self.store = store
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.meeting: Meeting | None = None
+        self._signature: tuple | None = None
+        self._second = -1
+        self._screens: dict[str, Screen] = {}
+
+    def now(self) -> float:
+        return self.clock()
+
+    # -- start-up -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.register_theme(CALM)
+        self.theme = CALM.name
+        if self.session_log is None:
+            self.push_screen(HomeScreen(self.store or SessionStore(Path("sessions"))))
+        else:
+            self.open_log(self.session_log, self.role)
+        self.set_interval(self.poll_seconds, self.poll)
+
+    def open_log(self, log: SessionLog, role: str) -> None:
+        """Show ``log`` in ``role``; used at start and from the home screen."""
+        self.session_log = log
+        self.role = role
+        self.meeting = Meeting(log, "notes" if role == "notes" else "facilitator")
+        if log.damage:
+            self.notify(t("notice.damaged", kept=log.damage.kept_as.name), timeout=10)
+        self._screens = {}
+        self._signature = None
+        self.show_role(role)
+
+    def _screen_for(self, role: str) -> Screen:
+        if role not in self._screens:
+            assert self.meeting is not None and self.session_log is not None
+            if role == "notes":
+                screen: Screen = NotesScreen(
+                    Meeting(self.session_log, "notes"), Draft(self.session_log.path)
+                )
+            elif role == "projector":
+                screen = ProjectorScreen()
+            else:
+                screen = FacilitatorScreen(Meeting(self.session_log, "facilitator"))
+            self._screens[role] = screen
+        return self._screens[role]
+
+    def action_show_role(self, role: str) -> None:
+        self.show_role(role)
+
+    def show_role(self, role: str) -> None:
+        if self.session_log is None or role not in ROLES:
+            return
+        # A projector-only app never becomes a control screen.
+        if self.role == "projector" and role != "projector":
+            return
+        screen = self._screen_for(role)
+        if self.screen is screen:
+            return
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        self._signature = None
+        self.call_after_refresh(self.refresh_now)
+
+    # -- following the log ------------------------------------------------------------------------
+    def _render(self, state: MeetingState, now: float, full: bool) -> None:
+        screen = self.screen
+        if isinstance(screen, ProjectorScreen):
+            screen.show(projector_view(state, now, anonymous))
+        elif hasattr(screen, "update_view"):
+            (screen.update_view if full else screen.update_clock)(state, now)
+
+    def poll(self) -> None:
+        """Take in other processes' events; redraw what changed; tick the clocks."""
+        if self.session_log is None:
+            return
+        try:
+            state = self.session_log.state()
+        except OSError as error:
+            self.notify(str(error), severity="warning", timeout=5)
+            return
+        now = self.now()
+        signature = (
+            self.session_log.db.log.epoch,
+            state.last_seq,
+            state.event_count,
+            id(self.screen),
+        )
+        if signature != self._signature:
+            self._signature = signature
+            self._second = int(now)
+            self._render(state, now, full=True)
+        elif int(now) != self._second:
+            self._second = int(now)
+            self._render(state, now, full=False)
+
+    def refresh_now(self) -> None:
+        """Redraw at once after this process wrote something."""
+        self._signature = None
+        self.poll()
+
+    # -- help and the command palette --------------------------------------------------------------
+    def _binding_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        seen = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            rows.append((binding.key_display or self.get_key_display(binding), binding.description))
+        return rows
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self._binding_rows()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key binding of the screen is also a command in the palette (Ctrl+P)."""
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding, node = active.binding, active.node
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+
+            def run(action: str = binding.action, target=node) -> None:
+                self.call_later(self.run_action, action, target)
+
+            yield SystemCommand(binding.description, binding.key_display or binding.key, run)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,209 @@
+"""The facilitator's screen (進行役): agenda, timers, roster and the round of updates.
+
+This screen may be mirrored on the projector, so it follows the projector's rules too: no notes,
+no mark for a pass, names only as people agreed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Digits, Footer, Header, Static
+
+from ...i18n import pick, t
+from ...meeting import Meeting
+from ...model import round as rounds
+from ...model.state import MeetingState
+from ...model.views import participant_label
+from ..base import KScreen, anonymous, clock_text
+from ..dialogs import JoinDialog, OrderDialog
+from ..widgets import Agenda, MeetingClock
+
+
+class FacilitatorScreen(KScreen):
+    BINDINGS = [
+        Binding("n", "next_stage", "keys.next_stage"),
+        Binding("b", "prev_stage", "keys.prev_stage"),
+        Binding("space", "pause", "keys.pause"),
+        Binding("plus,equals_sign", "extend", "keys.extend", key_display="+"),
+        Binding("a", "join", "keys.join"),
+        Binding("x", "leave", "keys.leave"),
+        Binding("t", "next_turn", "keys.next_turn"),
+        Binding("s", "pass_turn", "keys.pass"),
+        Binding("l", "later", "keys.later"),
+        Binding("o", "order", "keys.order"),
+        Binding("c", "call", "keys.call"),
+        Binding("f2", "app.show_role('notes')", "keys.notes"),
+        Binding("f3", "app.show_role('projector')", "keys.projector"),
+    ]
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self._roster_ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="facilitator"):
+            with Vertical(id="agenda-pane", classes="pane"):
+                yield Static(t("meeting.agenda"), classes="pane-title")
+                yield Agenda(id="agenda")
+            with Vertical(id="centre-pane", classes="pane"):
+                yield Static(id="stage-title")
+                yield Digits("--:--", id="stage-timer")
+                yield MeetingClock(id="meeting-clock")
+                yield Static(id="round-now", classes="round-line")
+                yield Static(id="round-next", classes="round-line")
+                yield Static(id="round-status", classes="muted")
+            with Vertical(id="roster-pane", classes="pane"):
+                yield Static(t("meeting.roster"), classes="pane-title")
+                yield DataTable(id="roster", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#roster", DataTable)
+        table.add_column(" ", key="mark", width=3)
+        table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
+        table.add_column(t("join.position").split("（")[0].split(" (")[0], key="position")
+        self.update_view(self.meeting.state, self.app.now())
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _label(self, state: MeetingState, pid: str | None) -> str:
+        person = state.participants.get(pid or "")
+        return participant_label(state, person, "public", anonymous) if person else "—"
+
+    def update_view(self, state: MeetingState, now: float) -> None:
+        self.sub_title = t("role.facilitator")
+        self.app.title = state.title or t("app.name")
+        stages = [(s.title, s.minutes) for s in state.template.stages] if state.template else []
+        self.query_one(Agenda).show(stages, state.stage_index)
+        stage = state.stage
+        if stage is None:
+            key = "meeting.ended" if state.meeting_ended_at else "meeting.not_started"
+            self.query_one("#stage-title", Static).update(t(key))
+        else:
+            self.query_one("#stage-title", Static).update(pick(stage.title))
+        self.update_clock(state, now)
+        self._show_roster(state)
+
+    def update_clock(self, state: MeetingState, now: float) -> None:
+        """The parts that change with time alone (called every second)."""
+        timer = self.query_one("#stage-timer", Digits)
+        remaining = state.stage_remaining(now)
+        timer.update(clock_text(remaining))
+        timer.set_class(remaining is not None and remaining < 0, "over")
+        timer.set_class(bool(state.clock and state.clock.paused_at is not None), "paused")
+        self.query_one(MeetingClock).show(state, now)
+        self._show_round(state, now)
+
+    def _show_round(self, state: MeetingState, now: float) -> None:
+        now_line = self.query_one("#round-now", Static)
+        next_line = self.query_one("#round-next", Static)
+        status = self.query_one("#round-status", Static)
+        if not rounds.in_round(state):
+            for widget in (now_line, next_line, status):
+                widget.update("")
+            return
+        speaker = state.turn.participant_id if state.turn else None
+        now_line.update(f"{t('meeting.now')}：{self._label(state, speaker)}")
+        now_line.set_class(rounds.turn_over_time(state, now), "turn-over")
+        upcoming = rounds.next_speaker(state)
+        next_line.update(f"{t('meeting.next')}：{self._label(state, upcoming)}")
+        if rounds.round_done(state):
+            status.update(t("meeting.round_done"))
+        elif speaker is None and not (state.spoken or state.passed):
+            status.update(t("meeting.round_ready"))
+        elif state.round_mode:
+            status.update(t("meeting.order_set", mode=t(f"order.{state.round_mode}")))
+        else:
+            status.update("")
+
+    def _show_roster(self, state: MeetingState) -> None:
+        table = self.query_one("#roster", DataTable)
+        waiting = rounds.queue(state) if rounds.in_round(state) else []
+        speaker = state.turn.participant_id if state.turn else None
+        people = state.present
+        ids = [p.id for p in people]
+        cursor = table.cursor_row
+        table.clear()
+        for person in people:
+            if person.id == speaker:
+                mark = Text("▶", style="bold")
+            elif person.id in waiting:
+                mark = Text(str(waiting.index(person.id) + 1), style="dim")
+            else:
+                mark = Text("")  # spoken or passed look the same: no mark
+            position = t(f"position.{person.position}") if person.position else ""
+            table.add_row(mark, self._label(state, person.id), position, key=person.id)
+        self._roster_ids = ids
+        if ids:
+            table.move_cursor(row=min(max(cursor, 0), len(ids) - 1))
+
+    def selected_participant(self) -> str | None:
+        table = self.query_one("#roster", DataTable)
+        if not self._roster_ids or table.cursor_row < 0:
+            return None
+        return self._roster_ids[min(table.cursor_row, len(self._roster_ids) - 1)]
+
+    # -- actions --------------------------------------------------------------------------------
+    def _after(self) -> None:
+        self.app.refresh_now()
+
+    def action_next_stage(self) -> None:
+        self.meeting.next_stage()
+        self._after()
+
+    def action_prev_stage(self) -> None:
+        self.meeting.previous_stage()
+        self._after()
+
+    def action_pause(self) -> None:
+        self.meeting.toggle_pause()
+        self._after()
+
+    def action_extend(self) -> None:
+        self.meeting.extend()
+        self._after()
+
+    def action_join(self) -> None:
+        def added(result: dict | None) -> None:
+            if result:
+                self.meeting.join(**result)
+                self.notify(t("join.added", name=result["name"]), timeout=3)
+                self._after()
+
+        self.app.push_screen(JoinDialog(), added)
+
+    def action_leave(self) -> None:
+        pid = self.selected_participant()
+        if pid:
+            self.meeting.leave(pid)
+            self._after()
+
+    def action_next_turn(self) -> None:
+        self.meeting.next_turn()
+        self._after()
+
+    def action_pass_turn(self) -> None:
+        self.meeting.pass_turn()
+        self._after()
+
+    def action_later(self) -> None:
+        self.meeting.defer_turn()
+        self._after()
+
+    def action_call(self) -> None:
+        pid = self.selected_participant()
+        if pid:
+            self.meeting.call(pid)
+            self._after()
+
+    def action_order(self) -> None:
+        def chosen(mode: str | None) -> None:
+            if mode:
+                self.meeting.start_round(mode)
+                self._after()
+
+        self.app.push_screen(OrderDialog(), chosen)

@@ -1,0 +1,188 @@
+"""The note-taker's screen (記録係): one line to capture what is said, and the session's notes.
+
+Only the note-taker's own screen shows private entries. A draft is saved to disk as it is typed,
+so a crash gives it back.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...i18n import pick, t
+from ...meeting import Meeting, next_visibility
+from ...model.events import DEFAULT_VISIBILITY
+from ...model.state import MeetingState, Note
+from ...store.drafts import Draft
+from ..base import KScreen
+from ..dialogs import ConfirmDialog, EditDialog
+
+_VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold magenta"}
+
+
+class NotesScreen(KScreen):
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_visibility", "keys.toggle_visibility"),
+        Binding("ctrl+e", "edit", "keys.edit"),
+        Binding("ctrl+r", "redact", "keys.redact"),
+        Binding("ctrl+l", "focus_list", "keys.to_list"),
+        Binding("ctrl+o", "focus_input", "keys.to_input"),
+        Binding("f1", "app.show_role('facilitator')", "keys.facilitator"),
+        Binding("f3", "app.show_role('projector')", "keys.projector"),
+    ]
+
+    def __init__(self, meeting: Meeting, draft: Draft | None = None) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.draft = draft
+        self.visibility = DEFAULT_VISIBILITY
+        self._note_ids: list[str] = []
+        self._restoring = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="notes-context")
+        yield OptionList(id="notes-list")
+        yield Static(id="notes-visibility")
+        yield Input(id="note-input")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.draft is not None:
+            text, visibility = self.draft.load()
+            if text:
+                self._restoring = True
+                self.query_one("#note-input", Input).value = text
+                self.visibility = visibility or DEFAULT_VISIBILITY
+                self.notify(t("notes.restored"), timeout=4)
+        self._show_visibility()
+        self.update_view(self.meeting.state, self.app.now())
+        self.query_one("#note-input", Input).focus()
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _show_visibility(self) -> None:
+        label = t(f"visibility.{self.visibility}")
+        line = Text.assemble(("● ", _VIS_STYLE[self.visibility]), label, ("  Ctrl+T", "dim"))
+        self.query_one("#notes-visibility", Static).update(line)
+        self.query_one("#note-input", Input).placeholder = t("notes.placeholder", vis=label)
+
+    def _about(self, state: MeetingState) -> str:
+        if state.turn and state.turn.participant_id in state.participants:
+            return t("notes.about", name=state.participants[state.turn.participant_id].name)
+        return t("notes.general")
+
+    def _line(self, state: MeetingState, note: Note) -> Text:
+        stamp = time.strftime("%H:%M", time.localtime(note.at))
+        who = state.participants.get(note.participant_id or "")
+        line = Text.assemble(
+            (f"[{t(f'visibility.{note.visibility}')}] ", _VIS_STYLE.get(note.visibility, "")),
+            (f"{stamp} ", "dim"),
+        )
+        if who:
+            line.append(f"{who.name}：", style="bold")
+        if note.redacted:
+            line.append(t("notes.redacted"), style="dim italic")
+        else:
+            line.append(note.text or "")
+        return line
+
+    def update_view(self, state: MeetingState, now: float) -> None:
+        self.sub_title = t("role.notes")
+        self.app.title = state.title or t("app.name")
+        stage = pick(state.stage.title) if state.stage else ""
+        context = f"{stage}  —  {self._about(state)}" if stage else self._about(state)
+        self.query_one("#notes-context", Static).update(context)
+        notes = list(state.notes.values())
+        ids = [note.id for note in notes]
+        listing = self.query_one("#notes-list", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        if notes:
+            listing.add_options([Option(self._line(state, n), id=n.id) for n in notes])
+        self._note_ids = ids
+        if ids:
+            keep = highlighted if highlighted is not None else len(ids) - 1
+            listing.highlighted = min(keep, len(ids) - 1)
+
+    def update_clock(self, state: MeetingState, now: float) -> None:
+        """Nothing here changes with time alone."""
+
+    def selected_note(self) -> str | None:
+        listing = self.query_one("#notes-list", OptionList)
+        if listing.highlighted is None or not self._note_ids:
+            return None
+        return self._note_ids[min(listing.highlighted, len(self._note_ids) - 1)]
+
+    # -- typing ---------------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._restoring:
+            self._restoring = False
+            return
+        if self.draft is not None:
+            self.draft.save(event.value, self.visibility)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        state = self.meeting.state
+        speaker = state.turn.participant_id if state.turn else None
+        if self.meeting.add_note(event.value, self.visibility, participant_id=speaker):
+            self.notify(t("notes.saved", vis=t(f"visibility.{self.visibility}")), timeout=2)
+            event.input.value = ""
+            if self.draft is not None:
+                self.draft.clear()
+            self.app.refresh_now()
+            listing = self.query_one("#notes-list", OptionList)
+            if self._note_ids:
+                listing.highlighted = len(self._note_ids) - 1
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_toggle_visibility(self) -> None:
+        if self.focused is self.query_one("#notes-list", OptionList):
+            note_id = self.selected_note()
+            note = self.meeting.state.notes.get(note_id or "")
+            if note is not None:
+                self.meeting.set_visibility(note.id, next_visibility(note.visibility))
+                self.app.refresh_now()
+            return
+        self.visibility = next_visibility(self.visibility)
+        self._show_visibility()
+        if self.draft is not None:
+            self.draft.save(self.query_one("#note-input", Input).value, self.visibility)
+
+    def action_edit(self) -> None:
+        note_id = self.selected_note()
+        note = self.meeting.state.notes.get(note_id or "")
+        if note is None or note.redacted:
+            return
+
+        def edited(text: str | None) -> None:
+            if text is not None:
+                self.meeting.edit_note(note.id, text)
+                self.app.refresh_now()
+
+        self.app.push_screen(EditDialog(t("notes.edit_title"), note.text or ""), edited)
+
+    def action_redact(self) -> None:
+        note_id = self.selected_note()
+        note = self.meeting.state.notes.get(note_id or "")
+        if note is None or note.redacted:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.meeting.redact(note.id)
+                self.notify(t("notes.redact_done"), timeout=2)
+                self.app.refresh_now()
+
+        self.app.push_screen(ConfirmDialog(t("notes.redact_confirm")), confirmed)
+
+    def action_focus_list(self) -> None:
+        self.query_one("#notes-list", OptionList).focus()
+
+    def action_focus_input(self) -> None:
+        self.query_one("#note-input", Input).focus()

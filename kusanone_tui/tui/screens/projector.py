@@ -1,0 +1,78 @@
+"""The projector's screen: what the whole room reads, from the back.
+
+It is built only from a :class:`~kusanone_tui.model.views.ProjectorView`, which holds no
+minutes-only or private entry, no pass, and no name of someone who asked not to be shown. It holds
+no reference to the log, and no key changes the meeting.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Digits, Static
+
+from ...i18n import pick, t
+from ...model.views import ProjectorView
+from ..base import KScreen, clock_text
+
+BOARD_SIZE = 8
+
+
+class ProjectorScreen(KScreen):
+    BINDINGS = [
+        Binding("f1", "app.show_role('facilitator')", "keys.facilitator", show=False),
+        Binding("f2", "app.show_role('notes')", "keys.notes", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="projector"):
+            with Horizontal(id="proj-top"):
+                yield Static(id="proj-stage")
+                yield Digits("--:--", id="proj-timer")
+            yield Static(id="proj-speakers")
+            with Horizontal(id="proj-bottom"):
+                with Vertical(id="proj-rules-pane"):
+                    yield Static(t("projector.rules"), classes="pane-title")
+                    yield Static(id="proj-rules")
+                with VerticalScroll(id="proj-board-pane"):
+                    yield Static(t("projector.board"), classes="pane-title")
+                    yield Static(id="proj-board")
+
+    def show(self, view: ProjectorView) -> None:
+        """Render the room's view (called on every change and every second)."""
+        if view.ended:
+            title = t("meeting.ended")
+        elif view.stage_title:
+            title = pick(view.stage_title)
+        else:
+            title = t("meeting.before")
+        stage = Text(title, style="bold")
+        if view.title:
+            stage = Text.assemble((view.title + "\n", "dim"), stage)
+        if view.paused:
+            stage.append("\n" + t("projector.paused"), style="italic")
+        self.query_one("#proj-stage", Static).update(stage)
+        timer = self.query_one("#proj-timer", Digits)
+        timer.update(clock_text(view.remaining) if view.remaining is not None else "")
+        timer.set_class(view.remaining is not None and view.remaining < 0, "over")
+        speakers = Text()
+        if view.speaker or view.next_speaker:
+            speakers.append(f"{t('meeting.now')}  ", style="dim")
+            speakers.append(view.speaker or "—", style="bold")
+            speakers.append(f"      {t('meeting.next')}  ", style="dim")
+            speakers.append(view.next_speaker or "—")
+        self.query_one("#proj-speakers", Static).update(speakers)
+        rules = (
+            pick({k: "\n".join(f"・{r}" for r in v) for k, v in view.rules.items()})
+            if view.rules
+            else ""
+        )
+        self.query_one("#proj-rules", Static).update(rules)
+        board = Text()
+        for note in view.board[-BOARD_SIZE:]:
+            if note.speaker:
+                board.append(f"{note.speaker}：", style="bold")
+            board.append(note.text + "\n")
+        self.query_one("#proj-board", Static).update(board)
