@@ -136,7 +136,7 @@ class Meeting:
             return []
         if state.turn and state.turn.participant_id == pid:
             return []
-        items = self._close_turn() + [("turn.started", {"participant_id": pid})]
+        items = [*self._close_turn(), ("turn.started", {"participant_id": pid})]
         return self.log.append_many(items, actor=self.actor)
 
     def next_turn(self) -> list[Event]:

@@ -175,7 +175,7 @@ class KusanoneApp(App):
     def _binding_rows(self) -> list[tuple[str, str]]:
         rows = []
         seen = set()
-        for key, active in self.screen.active_bindings.items():
+        for _key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.description or binding.action in seen:
                 continue
