@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
 
@@ -82,14 +83,18 @@ class SessionStore:
         return f"{stamp}-{template.id}-{secrets.token_hex(2)}"
 
     def create(
-        self, template: Template, title: str | None = None, actor: Actor | None = None
+        self,
+        template: Template,
+        title: str | None = None,
+        actor: Actor | None = None,
+        **kwargs: Any,
     ) -> SessionLog:
-        """A new session file from ``template``."""
+        """A new session file from ``template`` (``kwargs`` go to :class:`SessionLog`)."""
         self._ensure()
         while True:
             path = self.root / f"{self.new_id(template)}{SUFFIX}"
             if not path.exists():
-                return SessionLog.create(path, template, title=title, actor=actor)
+                return SessionLog.create(path, template, title=title, actor=actor, **kwargs)
 
     def find(self, ref: str) -> Path:
         """A session's file from its id, a unique prefix of it, or a path to the file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -14,13 +15,19 @@ class Agenda(Static):
     """The template's stages with their time boxes; the current one marked."""
 
     def show(self, stages, current: int | None) -> None:
-        text = Text()
+        # A grid measures cells, so Japanese titles and the minutes column stay aligned.
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=1)
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_column(justify="right", style="dim", no_wrap=True)
         for index, (title, minutes, *_rest) in enumerate(stages):
-            mark = "▶ " if index == current else "  "
-            style = "bold reverse" if index == current else ""
-            text.append(f"{mark}{pick(title)}", style=style)
-            text.append(f"  {t('meeting.minutes_short', m=f'{minutes:g}')}\n", style="dim")
-        self.update(text)
+            here = index == current
+            grid.add_row(
+                "▶" if here else "",
+                Text(pick(title), style="bold reverse" if here else ""),
+                t("meeting.minutes_short", m=f"{minutes:g}"),
+            )
+        self.update(grid)
 
 
 class MeetingClock(Static):

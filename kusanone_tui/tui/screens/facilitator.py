@@ -59,14 +59,14 @@ class FacilitatorScreen(KScreen):
                 yield Static(id="round-status", classes="muted")
             with Vertical(id="roster-pane", classes="pane"):
                 yield Static(t("meeting.roster"), classes="pane-title")
-                yield DataTable(id="roster", cursor_type="row", zebra_stripes=False)
+                table = DataTable(id="roster", cursor_type="row", zebra_stripes=False)
+                table.add_column(" ", key="mark", width=3)
+                table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
+                table.add_column(t("join.position").split("（")[0].split(" (")[0], key="position")
+                yield table
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#roster", DataTable)
-        table.add_column(" ", key="mark", width=3)
-        table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
-        table.add_column(t("join.position").split("（")[0].split(" (")[0], key="position")
         self.update_view(self.meeting.state, self.app.now())
 
     # -- rendering ----------------------------------------------------------------------------
