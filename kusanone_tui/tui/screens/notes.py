@@ -28,7 +28,7 @@ _VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold m
 class NotesScreen(KScreen):
     BINDINGS = [
         Binding("ctrl+t", "toggle_visibility", "keys.toggle_visibility"),
-        Binding("ctrl+e", "edit", "keys.edit"),
+        Binding("ctrl+e", "edit", "keys.edit", priority=True),  # over the input's end-of-line
         Binding("ctrl+r", "redact", "keys.redact"),
         Binding("ctrl+l", "focus_list", "keys.to_list"),
         Binding("ctrl+o", "focus_input", "keys.to_input"),
