@@ -42,6 +42,7 @@ class NotesScreen(KScreen):
         self.draft = draft
         self.visibility = DEFAULT_VISIBILITY
         self._note_ids: list[str] = []
+        self._rows: list[tuple[str, tuple]] = []
         self._restoring = False
 
     def compose(self) -> ComposeResult:
@@ -97,17 +98,44 @@ class NotesScreen(KScreen):
         stage = pick(state.stage.title) if state.stage else ""
         context = f"{stage}  —  {self._about(state)}" if stage else self._about(state)
         self.query_one("#notes-context", Static).update(context)
-        notes = list(state.notes.values())
-        ids = [note.id for note in notes]
+        self._sync_list(state)
+
+    def _sync_list(self, state: MeetingState) -> None:
+        """Bring the list up to date, touching only the lines that changed.
+
+        A meeting's notes only grow or change in place, so a new note costs one new line even
+        with a thousand notes in the session; anything else rebuilds the list.
+        """
         listing = self.query_one("#notes-list", OptionList)
-        highlighted = listing.highlighted
-        listing.clear_options()
-        if notes:
+        notes = list(state.notes.values())
+        rows = [(note.id, self._row_key(state, note)) for note in notes]
+        old = self._rows
+        grown = len(rows) >= len(old) and all(
+            rows[i][0] == old[i][0] for i in range(len(old))
+        )
+        if grown:
+            for index, (row, previous) in enumerate(zip(rows, old, strict=False)):
+                if row[1] != previous[1]:
+                    listing.replace_option_prompt_at_index(
+                        index, self._line(state, notes[index])
+                    )
+            fresh = notes[len(old) :]
+            if fresh:
+                listing.add_options([Option(self._line(state, n), id=n.id) for n in fresh])
+        else:
+            highlighted = listing.highlighted
+            listing.clear_options()
             listing.add_options([Option(self._line(state, n), id=n.id) for n in notes])
-        self._note_ids = ids
-        if ids:
-            keep = highlighted if highlighted is not None else len(ids) - 1
-            listing.highlighted = min(keep, len(ids) - 1)
+            if notes:
+                listing.highlighted = min(highlighted or 0, len(notes) - 1)
+        self._rows = rows
+        self._note_ids = [note_id for note_id, _ in rows]
+        if self._note_ids and listing.highlighted is None:
+            listing.highlighted = len(self._note_ids) - 1
+
+    def _row_key(self, state: MeetingState, note: Note) -> tuple:
+        who = state.participants.get(note.participant_id or "")
+        return (note.text, note.visibility, note.redacted, who.name if who else None)
 
     def update_clock(self, state: MeetingState, now: float) -> None:
         """Nothing here changes with time alone."""
