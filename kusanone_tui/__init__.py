@@ -3,17 +3,22 @@
 The public API for scripts and plugin authors is documented in ``docs/api.md``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .model.events import Actor, Event, new_id, plugin_kind
 from .model.state import MeetingState, fold
 from .store.session import SessionLog
 from .store.sessions import SessionStore, resolve_root
 
-try:
-    __version__ = version("kusanone")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # The version is read lazily: importlib.metadata costs tens of milliseconds at start-up.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("kusanone")
+        except PackageNotFoundError:  # a source tree that was not installed
+            return "0.0.0"
+    raise AttributeError(name)
 
 
 def open_session(ref: str, data: str | None = None) -> SessionLog:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
 from .i18n import resolve_language, set_language, t
 from .model.template import TemplateError
 from .model.views import export_events, export_state
@@ -31,6 +30,22 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
         super().__init__(message)
         self.code = code
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (it is slow to read)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(0, f"kusanone {_version()}\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +70,7 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kusanone", description=t("cli.description"))
-    parser.add_argument("--version", action="version", version=f"kusanone {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -151,7 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     state = log.state()
     audience = "private" if args.include_private else "minutes"
     document = {
-        "kusanone": __version__,
+        "kusanone": _version(),
         "session": log.session_id,
         "audience": audience,
         "exported_at": time.time(),

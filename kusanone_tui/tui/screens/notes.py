@@ -110,15 +110,11 @@ class NotesScreen(KScreen):
         notes = list(state.notes.values())
         rows = [(note.id, self._row_key(state, note)) for note in notes]
         old = self._rows
-        grown = len(rows) >= len(old) and all(
-            rows[i][0] == old[i][0] for i in range(len(old))
-        )
+        grown = len(rows) >= len(old) and all(rows[i][0] == old[i][0] for i in range(len(old)))
         if grown:
             for index, (row, previous) in enumerate(zip(rows, old, strict=False)):
                 if row[1] != previous[1]:
-                    listing.replace_option_prompt_at_index(
-                        index, self._line(state, notes[index])
-                    )
+                    listing.replace_option_prompt_at_index(index, self._line(state, notes[index]))
             fresh = notes[len(old) :]
             if fresh:
                 listing.add_options([Option(self._line(state, n), id=n.id) for n in fresh])
