@@ -221,3 +221,44 @@ async def test_english(tmp_path, clock):
         await pilot.pause()
         text = screen_text(app)
         assert "Not started yet" in text and "Agenda" in text and "Pause/resume" in text
+
+
+async def test_general_note_leave_and_random_order(tmp_path, clock):
+    log = new_log(tmp_path, clock)
+    meeting = Meeting(log)
+    ids = [meeting.join(name) for name in ("あ", "い", "う", "え")]
+    meeting.next_stage()
+    meeting.next_stage()
+    app = KusanoneApp(log, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")  # choose the order: random
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        started = [e for e in log.events() if e.kind == "round.started"][-1]
+        assert started.data["mode"] == "random" and isinstance(started.data["seed"], int)
+        assert sorted(started.data["order"]) == sorted(ids)
+        assert "順番：ランダム" in screen_text(app)
+        # an early leaver: highlight the last row and press x
+        roster = app.screen.query_one("#roster")
+        roster.focus()
+        await pilot.press("end", "x")
+        await pilot.pause()
+        gone = [p for p in log.state().participants.values() if not p.present]
+        assert len(gone) == 1 and gone[0].id not in rounds.queue(log.state())
+        assert gone[0].name not in [str(roster.get_row_at(i)[1]) for i in range(roster.row_count)]
+        await pilot.press("t")
+        await pilot.pause()
+        speaker = log.state().turn.participant_id
+        # the note-taker switches to a general note while someone speaks
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("ctrl+g", *"room note", "enter")
+        await pilot.press("ctrl+g", *"speaker note", "enter")
+        await pilot.pause()
+        notes = list(log.state().notes.values())
+        assert [(n.text, n.participant_id) for n in notes] == [
+            ("room note", None),
+            ("speaker note", speaker),
+        ]

@@ -111,14 +111,14 @@ class FacilitatorScreen(KScreen):
         now_line.set_class(rounds.turn_over_time(state, now), "turn-over")
         upcoming = rounds.next_speaker(state)
         next_line.update(f"{t('meeting.next')}：{self._label(state, upcoming)}")
+        parts = []
         if rounds.round_done(state):
-            status.update(t("meeting.round_done"))
+            parts.append(t("meeting.round_done"))
         elif speaker is None and not (state.spoken or state.passed):
-            status.update(t("meeting.round_ready"))
-        elif state.round_mode:
-            status.update(t("meeting.order_set", mode=t(f"order.{state.round_mode}")))
-        else:
-            status.update("")
+            parts.append(t("meeting.round_ready"))
+        if state.round_mode:
+            parts.append(t("meeting.order_set", mode=t(f"order.{state.round_mode}")))
+        status.update("\n".join(parts))
 
     def _show_roster(self, state: MeetingState) -> None:
         table = self.query_one("#roster", DataTable)

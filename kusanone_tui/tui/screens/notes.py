@@ -28,6 +28,7 @@ _VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold m
 class NotesScreen(KScreen):
     BINDINGS = [
         Binding("ctrl+t", "toggle_visibility", "keys.toggle_visibility"),
+        Binding("ctrl+g", "toggle_general", "keys.general"),
         Binding("ctrl+e", "edit", "keys.edit", priority=True),  # over the input's end-of-line
         Binding("ctrl+r", "redact", "keys.redact"),
         Binding("ctrl+l", "focus_list", "keys.to_list"),
@@ -41,6 +42,7 @@ class NotesScreen(KScreen):
         self.meeting = meeting
         self.draft = draft
         self.visibility = DEFAULT_VISIBILITY
+        self.general = False  # True: the next note is a general note, not the speaker's update
         self._note_ids: list[str] = []
         self._rows: list[tuple[str, tuple]] = []
         self._restoring = False
@@ -72,9 +74,17 @@ class NotesScreen(KScreen):
         self.query_one("#notes-visibility", Static).update(line)
         self.query_one("#note-input", Input).placeholder = t("notes.placeholder", vis=label)
 
+    def _subject(self, state: MeetingState) -> str | None:
+        """Whom the next note is about: the current speaker, unless a general note is chosen."""
+        if self.general or state.turn is None:
+            return None
+        pid = state.turn.participant_id
+        return pid if pid in state.participants else None
+
     def _about(self, state: MeetingState) -> str:
-        if state.turn and state.turn.participant_id in state.participants:
-            return t("notes.about", name=state.participants[state.turn.participant_id].name)
+        pid = self._subject(state)
+        if pid is not None:
+            return t("notes.about", name=state.participants[pid].name)
         return t("notes.general")
 
     def _line(self, state: MeetingState, note: Note) -> Text:
@@ -95,10 +105,13 @@ class NotesScreen(KScreen):
     def update_view(self, state: MeetingState, now: float) -> None:
         self.sub_title = t("role.notes")
         self.app.title = state.title or t("app.name")
+        self._show_context(state)
+        self._sync_list(state)
+
+    def _show_context(self, state: MeetingState) -> None:
         stage = pick(state.stage.title) if state.stage else ""
         context = f"{stage}  —  {self._about(state)}" if stage else self._about(state)
         self.query_one("#notes-context", Static).update(context)
-        self._sync_list(state)
 
     def _sync_list(self, state: MeetingState) -> None:
         """Bring the list up to date, touching only the lines that changed.
@@ -152,8 +165,7 @@ class NotesScreen(KScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        state = self.meeting.state
-        speaker = state.turn.participant_id if state.turn else None
+        speaker = self._subject(self.meeting.state)
         if self.meeting.add_note(event.value, self.visibility, participant_id=speaker):
             self.notify(t("notes.saved", vis=t(f"visibility.{self.visibility}")), timeout=2)
             event.input.value = ""
@@ -177,6 +189,10 @@ class NotesScreen(KScreen):
         self._show_visibility()
         if self.draft is not None:
             self.draft.save(self.query_one("#note-input", Input).value, self.visibility)
+
+    def action_toggle_general(self) -> None:
+        self.general = not self.general
+        self._show_context(self.meeting.state)
 
     def action_edit(self) -> None:
         note_id = self.selected_note()
