@@ -45,7 +45,8 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        parser.exit(0, f"kusanone {_version()}\n")
+        parser._print_message(f"kusanone {_version()}\n", sys.stdout)  # stdout, as argparse does
+        parser.exit(0)
 
 
 class _Parser(argparse.ArgumentParser):

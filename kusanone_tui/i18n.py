@@ -24,6 +24,8 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(_flatten(value, name + "."))
+        elif isinstance(value, list):  # a list of lines, e.g. ground rules
+            flat[name] = "\n".join(str(item) for item in value)
         else:
             flat[name] = str(value)
     return flat

@@ -11,7 +11,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from .model import breakout as breakouts
+from .model import reflecting as reflect
 from .model import round as rounds
+from .model.backstage import BACKSTAGE_TAG, KINDS, kind_tag
 from .model.events import DEFAULT_VISIBILITY, VISIBILITIES, Actor, Event, new_id
 from .model.state import MeetingState
 from .store.session import SessionLog
@@ -182,7 +185,10 @@ class Meeting:
         visibility: str = DEFAULT_VISIBILITY,
         participant_id: str | None = None,
         tags: Sequence[str] = (),
+        group_id: str | None = None,
+        **extra: object,
     ) -> str | None:
+        """Save a note; in a reflecting stage it is tagged with the running phase."""
         text = text.strip()
         if not text:
             return None
@@ -194,10 +200,45 @@ class Meeting:
         }
         if participant_id:
             data["participant_id"] = participant_id
+        tags = list(tags)
+        current = self.state.reflecting
+        if current is not None and current.phase and BACKSTAGE_TAG not in tags:
+            tags.append(f"phase:{current.phase}")
         if tags:
-            data["tags"] = list(tags)
+            data["tags"] = tags
+        if group_id:
+            data["group_id"] = group_id
+        data.update({k: v for k, v in extra.items() if v not in (None, "", [], ())})
         self._append("note.added", data)
         return note_id
+
+    def record_backstage(
+        self,
+        kind: str,
+        text: str = "",
+        people: Sequence[str] = (),
+        invited_to: str | None = None,
+    ) -> str | None:
+        """A backstage (ウラ) record: always private; names are optional."""
+        if kind not in KINDS:
+            return None
+        return self.add_note(
+            text or "・",
+            "private",
+            tags=[BACKSTAGE_TAG, kind_tag(kind)],
+            people=[p.strip() for p in people if p.strip()],
+            invited_to=invited_to,
+        )
+
+    def mark_summary(self, note_id: str) -> Event | None:
+        """Make a group's note its summary for the report-back (or stop it being one)."""
+        note = self.state.notes.get(note_id)
+        if note is None or note.redacted or note.backstage:
+            return None
+        tags = [tag for tag in note.tags if tag != breakouts.SUMMARY_TAG]
+        if breakouts.SUMMARY_TAG not in note.tags:
+            tags.append(breakouts.SUMMARY_TAG)
+        return self._append("note.edited", {"note_id": note_id, "tags": tags})
 
     def edit_note(self, note_id: str, text: str) -> Event | None:
         note = self.state.notes.get(note_id)
@@ -207,7 +248,7 @@ class Meeting:
 
     def set_visibility(self, note_id: str, visibility: str) -> Event | None:
         note = self.state.notes.get(note_id)
-        if note is None or note.redacted or visibility not in VISIBILITIES:
+        if note is None or note.redacted or note.backstage or visibility not in VISIBILITIES:
             return None
         if note.visibility == visibility:
             return None
@@ -218,6 +259,74 @@ class Meeting:
         if note is None or note.redacted:
             return None
         return self.log.redact(note_id, actor=self.actor)
+
+    # -- reflecting-team turns ----------------------------------------------------------------
+    def set_roles(
+        self, talkers: Sequence[str], interviewer: str | None, team: Sequence[str]
+    ) -> Event | None:
+        """Roles for the reflecting stage: participant ids, or names typed for others."""
+        if self.state.reflecting is None:
+            return None
+        return self._append(
+            "reflecting.roles",
+            {
+                "talkers": [t for t in talkers if t],
+                "interviewer": interviewer or None,
+                "team": [t for t in team if t],
+            },
+        )
+
+    def next_phase(self) -> Event | None:
+        current = self.state.reflecting
+        if current is None:
+            return None
+        phase, cycle = reflect.next_phase(current.phase, current.cycle)
+        return self._append("reflecting.phase", {"phase": phase, "cycle": cycle})
+
+    # -- breakouts ------------------------------------------------------------------------------
+    def add_group(self, name: str, topic: str = "") -> str | None:
+        name = name.strip()
+        if not name:
+            return None
+        gid = new_id()[:8]
+        data = {"group_id": gid, "name": name}
+        if topic.strip():
+            data["topic"] = topic.strip()
+        self._append("breakout.group_added", data)
+        return gid
+
+    def set_topic(self, group_id: str, topic: str) -> Event | None:
+        if group_id not in self.state.breakout.groups:
+            return None
+        return self._append("breakout.topic", {"group_id": group_id, "topic": topic.strip()})
+
+    def move(self, pid: str, group_id: str | None) -> Event | None:
+        state = self.state
+        if pid not in state.participants:
+            return None
+        if group_id is not None and group_id not in state.breakout.groups:
+            return None
+        if state.breakout.seats.get(pid) == group_id:
+            return None
+        return self._append("breakout.moved", {"participant_id": pid, "group_id": group_id})
+
+    def move_to_next_group(self, pid: str) -> Event | None:
+        """Cycle someone through the groups: the quickest way to move a person by hand."""
+        groups = list(self.state.breakout.groups)
+        if not groups:
+            return None
+        current = self.state.breakout.seats.get(pid)
+        index = groups.index(current) + 1 if current in groups else 0
+        return self.move(pid, groups[index % len(groups)])
+
+    def balance_groups(self) -> Event | None:
+        state = self.state
+        groups = list(state.breakout.groups)
+        people = [p.id for p in state.present]
+        if not groups or not people:
+            return None
+        seats = breakouts.balance(people, groups, state.breakout.seats)
+        return self._append("breakout.balanced", {"seats": seats})
 
 
 def next_visibility(current: str) -> str:

@@ -39,6 +39,12 @@ CORE_KINDS: dict[str, tuple[str, ...]] = {
     "note.added": ("note_id", "text", "visibility"),
     "note.edited": ("note_id",),
     "note.redacted": ("note_id",),
+    "reflecting.roles": (),
+    "reflecting.phase": ("phase",),
+    "breakout.group_added": ("group_id", "name"),
+    "breakout.topic": ("group_id", "topic"),
+    "breakout.moved": ("participant_id",),
+    "breakout.balanced": ("seats",),
 }
 
 _NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*$")

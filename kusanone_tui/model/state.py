@@ -13,7 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import breakout, reflecting
+from .backstage import BACKSTAGE_TAG
+from .breakout import BreakoutState
 from .events import DEFAULT_VISIBILITY, VISIBILITIES, Event
+from .reflecting import ReflectingState
 from .template import Template, TemplateError
 
 #: 立場 a participant may choose at join; all optional.
@@ -51,6 +55,13 @@ class Note:
     tags: tuple[str, ...] = ()
     edited_at: float | None = None
     redacted: bool = False
+    group_id: str | None = None  # a breakout group's note
+    people: tuple[str, ...] = ()  # backstage: display names or participant ids, or none
+    invited_to: str | None = None  # backstage: the group or activity someone was invited to
+
+    @property
+    def backstage(self) -> bool:
+        return BACKSTAGE_TAG in self.tags
 
 
 @dataclass(slots=True)
@@ -93,6 +104,8 @@ class MeetingState:
     passed: list[str] = field(default_factory=list)  # private to the facilitator: never shown
     deferred: list[str] = field(default_factory=list)
     notes: dict[str, Note] = field(default_factory=dict)
+    reflecting: ReflectingState | None = None
+    breakout: BreakoutState = field(default_factory=BreakoutState)
     plugin_events: dict[str, list[Event]] = field(default_factory=dict)
     last_seq: int = 0
     event_count: int = 0
@@ -218,6 +231,11 @@ def _stage_started(state: MeetingState, event: Event, data: dict[str, Any]) -> N
     state.spoken.clear()
     state.passed.clear()
     state.deferred.clear()
+    stage = stages[index]
+    state.reflecting = ReflectingState() if stage.type == "reflecting" else None
+    if stage.type == "breakout":
+        for group in breakout.template_groups(stage.options):
+            state.breakout.groups.setdefault(group.id, group)
 
 
 def _stage_ended(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
@@ -291,16 +309,24 @@ def _note_added(state: MeetingState, event: Event, data: dict[str, Any]) -> None
     if note_id in state.notes:
         return
     redacted = bool(data.get("redacted"))
+    tags = tuple(str(tag) for tag in data.get("tags") or ())
+    visibility = _visibility(data.get("visibility"))
+    if BACKSTAGE_TAG in tags:
+        visibility = "private"  # backstage is private by its nature
+    people = data.get("people")
     state.notes[note_id] = Note(
         id=note_id,
         text=None if redacted else str(data.get("text") or ""),
-        visibility=_visibility(data.get("visibility")),
+        visibility=visibility,
         at=event.at,
         role=event.actor.role,
         participant_id=data.get("participant_id"),
         stage_index=state.stage_index,
-        tags=tuple(str(tag) for tag in data.get("tags") or ()),
+        tags=tags,
         redacted=redacted,
+        group_id=data.get("group_id") if isinstance(data.get("group_id"), str) else None,
+        people=tuple(str(p) for p in people) if isinstance(people, list) else (),
+        invited_to=str(data["invited_to"]) if data.get("invited_to") else None,
     )
 
 
@@ -310,8 +336,11 @@ def _note_edited(state: MeetingState, event: Event, data: dict[str, Any]) -> Non
         return
     if "text" in data and data["text"] is not None and not data.get("redacted"):
         note.text = str(data["text"])
-    if "visibility" in data:
+    if "visibility" in data and not note.backstage:
         note.visibility = _visibility(data["visibility"], note.visibility)
+    if "tags" in data and isinstance(data["tags"], list):
+        kept = tuple(tag for tag in note.tags if tag == BACKSTAGE_TAG)
+        note.tags = kept + tuple(str(t) for t in data["tags"] if t != BACKSTAGE_TAG)
     note.edited_at = event.at
 
 
@@ -340,4 +369,6 @@ _HANDLERS = {
     "note.added": _note_added,
     "note.edited": _note_edited,
     "note.redacted": _note_redacted,
+    **reflecting.HANDLERS,
+    **breakout.HANDLERS,
 }

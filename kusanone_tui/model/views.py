@@ -84,14 +84,26 @@ def export_events(
     """The log as an audience may see it: hidden notes' events dropped, names as agreed."""
     hidden = _private_note_ids(state, audience)
     reach = _REACH[audience]
+    first_added: set[str] = set()
     out = []
     for event in events:
         data = dict(event.data)
-        if event.kind.startswith("note.") and data.get("note_id") in hidden:
-            continue
-        if event.kind.startswith(("turn.passed",)) and audience != "private":
+        if event.kind.startswith("note."):
+            note_id = data.get("note_id")
+            note = state.notes.get(note_id) if isinstance(note_id, str) else None
+            # Only events of notes this audience may see; a repeated note.added (ignored by
+            # the fold) is dropped too, so its text cannot slip out under another visibility.
+            if note is None or note_id in hidden:
+                continue
+            if event.kind == "note.added":
+                if note_id in first_added:
+                    continue
+                first_added.add(note_id)
+            if note.redacted and "text" in data:
+                data["text"] = None
+        elif event.kind == "turn.passed" and audience != "private":
             continue  # a pass is never counted or shown outside the facilitator's own screen
-        if data.get("visibility") not in (None, *reach) and not event.kind.startswith("note."):
+        elif data.get("visibility") not in (None, *reach):
             continue
         pid = data.get("participant_id")
         if "name" in data and pid in state.participants and audience != "private":
@@ -166,12 +178,36 @@ class ProjectorView:
     next_speaker: str | None
     board: tuple[PublicNote, ...]
     agenda: tuple[tuple[Mapping[str, str], float, bool], ...]
+    reflecting: ReflectingView | None = None
+    groups: tuple[GroupView, ...] = ()
+    regroup_soon: bool = False
+    report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReflectingView:
+    """The projector's reflecting stage: the phase, its timer, who talks and who listens."""
+
+    phase: str | None
+    cycle: int
+    remaining: float | None
+    talking: tuple[str, ...]
+    listening: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    name: Mapping[str, str]
+    topic: str
+    members: tuple[str, ...]
 
 
 def projector_view(
     state: MeetingState, now: float, anonymous: Callable[[int], str] = _hash_label
 ) -> ProjectorView:
     """The projector's view of ``state`` at time ``now``."""
+    from . import breakout as breakouts
+    from . import reflecting as reflect
     from . import round as rounds  # local: round imports state, views is imported by both
 
     stage = state.stage
@@ -184,6 +220,52 @@ def projector_view(
         (s.title, s.minutes, state.stage_index == i)
         for i, s in enumerate(state.template.stages if state.template else ())
     )
+
+    def person(ref: str) -> str:
+        # A typed name (someone not on the roster) is shown as the facilitator typed it.
+        return label(ref) or ref
+
+    reflecting_view = None
+    if state.reflecting is not None and stage is not None:
+        current = state.reflecting
+        talking, listening = reflect.speakers_and_listeners(current)
+        remaining = None
+        if current.phase and current.phase_started_at is not None:
+            minutes = reflect.phase_minutes(stage.options, current.phase)
+            if minutes is not None:
+                remaining = minutes * 60 - max(0.0, now - current.phase_started_at)
+        reflecting_view = ReflectingView(
+            current.phase,
+            current.cycle,
+            remaining,
+            tuple(person(p) for p in talking),
+            tuple(person(p) for p in listening),
+        )
+    groups: tuple[GroupView, ...] = ()
+    report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()
+    if stage is not None and stage.type == "breakout":
+        groups = tuple(
+            GroupView(
+                g.name,
+                g.topic,
+                tuple(
+                    label(pid) or ""
+                    for pid in state.breakout.members(g.id)
+                    if pid in state.participants and state.participants[pid].present
+                ),
+            )
+            for g in state.breakout.groups.values()
+        )
+    if stage is not None and stage.type == "report_back":
+        summaries = [
+            n
+            for n in visible_notes(state, "public")
+            if n.group_id and breakouts.SUMMARY_TAG in n.tags
+        ]
+        report = tuple(
+            (g.name, tuple(n.text or "" for n in summaries if n.group_id == g.id))
+            for g in state.breakout.groups.values()
+        )
     return ProjectorView(
         title=state.title,
         stage_title=stage.title if stage else None,
@@ -197,4 +279,8 @@ def projector_view(
         next_speaker=label(rounds.next_speaker(state)),
         board=tuple(public_board(state, anonymous)),
         agenda=agenda,
+        reflecting=reflecting_view,
+        groups=groups,
+        regroup_soon=breakouts.regroup_soon(state, now),
+        report=report,
     )

@@ -19,8 +19,9 @@ from platformdirs import user_data_dir
 
 from ..model.events import Actor
 from ..model.template import Template
+from .registry import Registry
 from .session import SUFFIX, SessionLog
-from .storage import LogDB, decode_line, ensure_private_dir
+from .storage import decode_line, ensure_private_dir
 
 COMMUNITY_FILE = "community.jsonl"
 
@@ -136,10 +137,10 @@ class SessionStore:
     def list(self) -> list[SessionInfo]:
         return [self.info(path) for path in self.paths()]
 
-    def community(self) -> LogDB:
+    def community(self) -> Registry:
         """The registry of groups, activities and collaborations shared by all sessions."""
         self._ensure()
-        return LogDB(self.root / COMMUNITY_FILE)
+        return Registry(self.root / COMMUNITY_FILE)
 
 
 def dumps(data: object) -> str:

@@ -22,10 +22,12 @@ from ..meeting import Meeting
 from ..model.state import MeetingState
 from ..model.views import projector_view
 from ..store.drafts import Draft
+from ..store.registry import Registry
 from ..store.session import SessionLog
-from ..store.sessions import SessionStore
+from ..store.sessions import COMMUNITY_FILE, SessionStore
 from .base import anonymous, translate_bindings
 from .dialogs import HelpDialog
+from .flow_dialogs import BackstageDialog, RegistryDialog
 from .screens.facilitator import FacilitatorScreen
 from .screens.home import HomeScreen
 from .screens.notes import NotesScreen
@@ -170,6 +172,43 @@ class KusanoneApp(App):
         """Redraw at once after this process wrote something."""
         self._signature = None
         self.poll()
+
+    # -- backstage and the community registry ---------------------------------------------------
+    def registry(self) -> Registry:
+        """The store's community registry, beside the session file."""
+        assert self.session_log is not None
+        return Registry(self.session_log.path.parent / COMMUNITY_FILE)
+
+    def open_backstage(self, meeting: Meeting) -> None:
+        def saved(result: dict | None) -> None:
+            if result and meeting.record_backstage(**result):
+                self.notify(t("backstage.saved"), timeout=2)
+                self.refresh_now()
+
+        self.push_screen(BackstageDialog(meeting.state, self.registry().names()), saved)
+
+    def open_registry(self, text: str = "") -> None:
+        def saved(result: dict | None) -> None:
+            if not result:
+                return
+            registry = self.registry()
+            session = self.session_log.session_id if self.session_log else None
+            groups = tuple(
+                registry.add_group(name, session=session).id for name in result["groups"]
+            )
+            if result["kind"] == "group":
+                registry.add_group(result["name"], session=session)
+            elif result["kind"] == "activity":
+                registry.add_activity(
+                    result["name"], born_on=result["date"], groups=groups, session=session
+                )
+            else:
+                registry.add_collaboration(
+                    result["name"], groups=groups, on=result["date"], session=session
+                )
+            self.notify(t("registry.saved", name=result["name"]), timeout=3)
+
+        self.push_screen(RegistryDialog(text), saved)
 
     # -- help and the command palette --------------------------------------------------------------
     def _binding_rows(self) -> list[tuple[str, str]]:

@@ -18,7 +18,9 @@ from ...model import round as rounds
 from ...model.state import MeetingState
 from ...model.views import participant_label
 from ..base import KScreen, anonymous, clock_text
-from ..dialogs import JoinDialog, OrderDialog
+from ..dialogs import EditDialog, JoinDialog, OrderDialog
+from ..flow_dialogs import RolesDialog
+from ..panels import flow_panel
 from ..widgets import Agenda, MeetingClock
 
 
@@ -35,6 +37,13 @@ class FacilitatorScreen(KScreen):
         Binding("l", "later", "keys.later"),
         Binding("o", "order", "keys.order"),
         Binding("c", "call", "keys.call"),
+        Binding("r", "roles", "keys.roles"),
+        Binding("p", "phase", "keys.phase"),
+        Binding("g", "new_group", "keys.group_new"),
+        Binding("m", "move_group", "keys.group_move"),
+        Binding("z", "balance", "keys.group_balance"),
+        Binding("k", "topic", "keys.group_topic"),
+        Binding("u", "backstage", "keys.backstage"),
         Binding("f2", "app.show_role('notes')", "keys.notes"),
         Binding("f3", "app.show_role('projector')", "keys.projector"),
     ]
@@ -57,6 +66,7 @@ class FacilitatorScreen(KScreen):
                 yield Static(id="round-now", classes="round-line")
                 yield Static(id="round-next", classes="round-line")
                 yield Static(id="round-status", classes="muted")
+                yield Static(id="flow-panel")
             with Vertical(id="roster-pane", classes="pane"):
                 yield Static(t("meeting.roster"), classes="pane-title")
                 table = DataTable(id="roster", cursor_type="row", zebra_stripes=False)
@@ -97,6 +107,10 @@ class FacilitatorScreen(KScreen):
         timer.set_class(bool(state.clock and state.clock.paused_at is not None), "paused")
         self.query_one(MeetingClock).show(state, now)
         self._show_round(state, now)
+        panel = flow_panel(state, now)
+        flow = self.query_one("#flow-panel", Static)
+        flow.update(panel)
+        flow.display = bool(panel.plain)
 
     def _show_round(self, state: MeetingState, now: float) -> None:
         now_line = self.query_one("#round-now", Static)
@@ -136,6 +150,9 @@ class FacilitatorScreen(KScreen):
             else:
                 mark = Text("")  # spoken or passed look the same: no mark
             position = t(f"position.{person.position}") if person.position else ""
+            group = state.breakout.groups.get(state.breakout.seats.get(person.id, ""))
+            if group is not None and state.stage and state.stage.type == "breakout":
+                position = pick(group.name)
             table.add_row(mark, self._label(state, person.id), position, key=person.id)
         self._roster_ids = ids
         if ids:
@@ -199,6 +216,61 @@ class FacilitatorScreen(KScreen):
         if pid:
             self.meeting.call(pid)
             self._after()
+
+    def action_roles(self) -> None:
+        state = self.meeting.state
+        if state.reflecting is None:
+            return
+
+        def chosen(roles: dict | None) -> None:
+            if roles:
+                self.meeting.set_roles(**roles)
+                self.notify(t("reflecting.roles_saved"), timeout=2)
+                self._after()
+
+        self.app.push_screen(RolesDialog(state), chosen)
+
+    def action_phase(self) -> None:
+        self.meeting.next_phase()
+        self._after()
+
+    def action_new_group(self) -> None:
+        def named(name: str | None) -> None:
+            if name:
+                self.meeting.add_group(name)
+                self._after()
+
+        self.app.push_screen(EditDialog(t("breakout.new_group"), ""), named)
+
+    def action_move_group(self) -> None:
+        pid = self.selected_participant()
+        if pid:
+            self.meeting.move_to_next_group(pid)
+            self._after()
+
+    def action_balance(self) -> None:
+        if self.meeting.balance_groups():
+            self.notify(t("breakout.balanced"), timeout=2)
+            self._after()
+
+    def action_topic(self) -> None:
+        state = self.meeting.state
+        pid = self.selected_participant()
+        gid = state.breakout.seats.get(pid or "")
+        group = state.breakout.groups.get(gid or "")
+        if group is None:
+            return
+
+        def typed(topic: str | None) -> None:
+            if topic is not None:
+                self.meeting.set_topic(group.id, topic)
+                self._after()
+
+        title = f"{pick(group.name)} — {t('breakout.topic')}"
+        self.app.push_screen(EditDialog(title, group.topic), typed)
+
+    def action_backstage(self) -> None:
+        self.app.open_backstage(self.meeting)
 
     def action_order(self) -> None:
         def chosen(mode: str | None) -> None:

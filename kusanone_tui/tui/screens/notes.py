@@ -33,6 +33,10 @@ class NotesScreen(KScreen):
         Binding("ctrl+r", "redact", "keys.redact"),
         Binding("ctrl+l", "focus_list", "keys.to_list"),
         Binding("ctrl+o", "focus_input", "keys.to_input"),
+        Binding("ctrl+b", "backstage", "keys.backstage"),
+        Binding("ctrl+k", "cycle_group", "keys.group_cycle", priority=True),
+        Binding("ctrl+y", "summary", "keys.summary"),
+        Binding("ctrl+n", "registry", "keys.registry"),
         Binding("f1", "app.show_role('facilitator')", "keys.facilitator"),
         Binding("f3", "app.show_role('projector')", "keys.projector"),
     ]
@@ -43,6 +47,7 @@ class NotesScreen(KScreen):
         self.draft = draft
         self.visibility = DEFAULT_VISIBILITY
         self.general = False  # True: the next note is a general note, not the speaker's update
+        self.group_id: str | None = None  # in a breakout: the group whose notes are typed
         self._note_ids: list[str] = []
         self._rows: list[tuple[str, tuple]] = []
         self._restoring = False
@@ -82,18 +87,36 @@ class NotesScreen(KScreen):
         return pid if pid in state.participants else None
 
     def _about(self, state: MeetingState) -> str:
+        parts = []
+        group = state.breakout.groups.get(self.group_id or "")
+        if group is not None:
+            parts.append(t("breakout.group_context", name=pick(group.name)))
+        if state.reflecting is not None and state.reflecting.phase:
+            parts.append(t(f"reflecting.{state.reflecting.phase}"))
         pid = self._subject(state)
         if pid is not None:
-            return t("notes.about", name=state.participants[pid].name)
-        return t("notes.general")
+            parts.append(t("notes.about", name=state.participants[pid].name))
+        elif group is None:
+            parts.append(t("notes.general"))
+        return "  —  ".join(parts)
 
     def _line(self, state: MeetingState, note: Note) -> Text:
         stamp = time.strftime("%H:%M", time.localtime(note.at))
         who = state.participants.get(note.participant_id or "")
+        label = t("keys.backstage") if note.backstage else t(f"visibility.{note.visibility}")
         line = Text.assemble(
-            (f"[{t(f'visibility.{note.visibility}')}] ", _VIS_STYLE.get(note.visibility, "")),
+            (f"[{label}] ", _VIS_STYLE.get(note.visibility, "")),
             (f"{stamp} ", "dim"),
         )
+        group = state.breakout.groups.get(note.group_id or "")
+        if group is not None:
+            line.append(f"{pick(group.name)} ", style="italic")
+        if "summary" in note.tags:
+            line.append(f"[{t('breakout.summary')}] ", style="bold")
+        if note.people:
+            line.append(f"（{'、'.join(note.people)}）")
+        if note.invited_to:
+            line.append(f"→{note.invited_to} ")
         if who:
             line.append(f"{who.name}：", style="bold")
         if note.redacted:
@@ -144,7 +167,7 @@ class NotesScreen(KScreen):
 
     def _row_key(self, state: MeetingState, note: Note) -> tuple:
         who = state.participants.get(note.participant_id or "")
-        return (note.text, note.visibility, note.redacted, who.name if who else None)
+        return (note.text, note.visibility, note.redacted, who.name if who else None, note.tags)
 
     def update_clock(self, state: MeetingState, now: float) -> None:
         """Nothing here changes with time alone."""
@@ -165,8 +188,12 @@ class NotesScreen(KScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        speaker = self._subject(self.meeting.state)
-        if self.meeting.add_note(event.value, self.visibility, participant_id=speaker):
+        state = self.meeting.state
+        speaker = self._subject(state)
+        group = self.group_id if self.group_id in state.breakout.groups else None
+        if self.meeting.add_note(
+            event.value, self.visibility, participant_id=speaker, group_id=group
+        ):
             self.notify(t("notes.saved", vis=t(f"visibility.{self.visibility}")), timeout=2)
             event.input.value = ""
             if self.draft is not None:
@@ -193,6 +220,30 @@ class NotesScreen(KScreen):
     def action_toggle_general(self) -> None:
         self.general = not self.general
         self._show_context(self.meeting.state)
+
+    def action_backstage(self) -> None:
+        self.app.open_backstage(self.meeting)
+
+    def action_cycle_group(self) -> None:
+        """全体 → each group → 全体: whose notes the next lines are."""
+        groups = [None, *self.meeting.state.breakout.groups]
+        index = groups.index(self.group_id) if self.group_id in groups else 0
+        self.group_id = groups[(index + 1) % len(groups)]
+        self._show_context(self.meeting.state)
+
+    def action_summary(self) -> None:
+        note = self.meeting.state.notes.get(self.selected_note() or "")
+        if note is None:
+            return
+        if self.meeting.mark_summary(note.id):
+            key = "breakout.summary_unset" if "summary" in note.tags else "breakout.summary_set"
+            self.notify(t(key), timeout=2)
+            self.app.refresh_now()
+
+    def action_registry(self) -> None:
+        note = self.meeting.state.notes.get(self.selected_note() or "")
+        text = note.invited_to or note.text or "" if note is not None else ""
+        self.app.open_registry("" if text == "・" else text)
 
     def action_edit(self) -> None:
         note_id = self.selected_note()

@@ -16,6 +16,7 @@ from textual.widgets import Digits, Static
 from ...i18n import pick, t
 from ...model.views import ProjectorView
 from ..base import KScreen, clock_text
+from ..panels import phase_rules, view_panel
 
 BOARD_SIZE = 8
 
@@ -34,6 +35,7 @@ class ProjectorScreen(KScreen):
             yield Static(id="proj-speakers")
             with Horizontal(id="proj-bottom"):
                 with Vertical(id="proj-rules-pane"):
+                    yield Static(id="proj-flow")
                     yield Static(t("projector.rules"), classes="pane-title")
                     yield Static(id="proj-rules")
                 with VerticalScroll(id="proj-board-pane"):
@@ -55,8 +57,15 @@ class ProjectorScreen(KScreen):
             stage.append("\n" + t("projector.paused"), style="italic")
         self.query_one("#proj-stage", Static).update(stage)
         timer = self.query_one("#proj-timer", Digits)
-        timer.update(clock_text(view.remaining) if view.remaining is not None else "")
-        timer.set_class(view.remaining is not None and view.remaining < 0, "over")
+        remaining = view.remaining
+        if view.reflecting is not None and view.reflecting.remaining is not None:
+            remaining = view.reflecting.remaining  # the room follows the phase's time box
+        timer.update(clock_text(remaining) if remaining is not None else "")
+        timer.set_class(remaining is not None and remaining < 0, "over")
+        panel = view_panel(view, rules=False)
+        flow = self.query_one("#proj-flow", Static)
+        flow.update(panel)
+        flow.display = bool(panel.plain)
         speakers = Text()
         if view.speaker or view.next_speaker:
             speakers.append(f"{t('meeting.now')}  ", style="dim")
@@ -64,11 +73,12 @@ class ProjectorScreen(KScreen):
             speakers.append(f"      {t('meeting.next')}  ", style="dim")
             speakers.append(view.next_speaker or "—")
         self.query_one("#proj-speakers", Static).update(speakers)
-        rules = (
-            pick({k: "\n".join(f"・{r}" for r in v) for k, v in view.rules.items()})
-            if view.rules
-            else ""
-        )
+        if view.reflecting is not None and view.reflecting.phase is not None:
+            rules = "\n".join(f"・{line}" for line in phase_rules(view.reflecting.phase))
+        elif view.rules:
+            rules = pick({k: "\n".join(f"・{r}" for r in v) for k, v in view.rules.items()})
+        else:
+            rules = ""
         self.query_one("#proj-rules", Static).update(rules)
         board = Text()
         for note in view.board[-BOARD_SIZE:]:
