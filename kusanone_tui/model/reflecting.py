@@ -8,6 +8,7 @@ from the stage's ``phases`` option in the template, or :data:`DEFAULT_PHASES`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -49,13 +50,20 @@ def phase_plan(options: Mapping[str, Any]) -> list[tuple[str, float]]:
             if not isinstance(item, Mapping):
                 continue
             kind, minutes = item.get("kind"), item.get("minutes")
-            if kind in PHASES and isinstance(minutes, int | float) and minutes > 0:
+            if (
+                kind in PHASES
+                and isinstance(minutes, int | float)
+                and not isinstance(minutes, bool)
+                and math.isfinite(minutes)
+                and minutes > 0
+            ):
                 plan.append((str(kind), float(minutes)))
     return plan or list(DEFAULT_PHASES)
 
 
 def phase_minutes(options: Mapping[str, Any], phase: str) -> float | None:
-    for kind, minutes in phase_plan(options):
+    """A phase's minutes: the plan's first entry for it, else its default time box."""
+    for kind, minutes in [*phase_plan(options), *DEFAULT_PHASES]:
         if kind == phase:
             return minutes
     return None

@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import time
+import weakref
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from tinydb.table import Document, Table
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT = 30.0
+LOCK_POLL_SECONDS = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _let_go(pin: list[int]) -> None:
+    while pin:
+        os.close(pin.pop())
+
+
 def ensure_private_dir(folder: Path) -> None:
     """Create ``folder`` (and parents) and make it ``0700`` if it is ours."""
     folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
@@ -121,6 +128,10 @@ class LogStorage(Storage):
         self._last_id: dict[str, int] = {}
         self._offset = 0
         self._ino: int | None = None
+        # The file last read, held open: its inode cannot be freed and its number handed to a
+        # newer file, so a changed inode number in refresh() reliably means "replaced".
+        self._pin: list[int] = []
+        weakref.finalize(self, _let_go, self._pin)
         self.generation = 0  # bumped whenever the in-memory copy changes
         self.epoch = 0  # bumped whenever the whole file was (re)loaded or replaced
         self.damage: DamageReport | None = None
@@ -137,8 +148,12 @@ class LogStorage(Storage):
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the writers' lock (re-entrant within a process)."""
-        with self._lock:
+        # filelock polls every 50 ms by default: too slow for a note-taker waiting on a writer.
+        self._lock.acquire(poll_interval=LOCK_POLL_SECONDS)
+        try:
             yield
+        finally:
+            self._lock.release()
 
     # -- TinyDB's interface -----------------------------------------------------------------
     def read(self) -> dict[str, dict[str, Any]] | None:
@@ -152,7 +167,8 @@ class LogStorage(Storage):
             self._rewrite(tables)
 
     def close(self) -> None:
-        """Nothing stays open between calls; present for TinyDB."""
+        """Let go of the file held open for following; the next read loads it afresh."""
+        _let_go(self._pin)
 
     # -- the fast path ----------------------------------------------------------------------
     def next_id(self, table: str) -> int:
@@ -190,7 +206,7 @@ class LogStorage(Storage):
             st = os.stat(self.path)
         except FileNotFoundError:
             return Change()
-        if st.st_ino != self._ino or st.st_size < self._offset:
+        if not self._pin or st.st_ino != self._ino or st.st_size < self._offset:
             self._load()
             return Change(reset=True)
         if st.st_size == self._offset:
@@ -236,22 +252,25 @@ class LogStorage(Storage):
             tables.setdefault(table, {})[str(doc_id)] = doc
         return tables, dropped, end < len(content)
 
-    def _load(self) -> None:
+    def _read_all(self) -> tuple[int, bytes, int]:
+        """The file's inode number, its content, and a descriptor holding it open."""
         with open(self.path, "rb") as handle:
-            ino = os.fstat(handle.fileno()).st_ino
-            content = handle.read()
+            return os.fstat(handle.fileno()).st_ino, handle.read(), os.dup(handle.fileno())
+
+    def _load(self) -> None:
+        ino, content, pin = self._read_all()
         tables, dropped, torn = self._parse(content)
         if dropped or torn:
+            os.close(pin)
             # A torn end may be a write in progress: look again holding the writers' lock.
             with self.locked():
-                with open(self.path, "rb") as handle:
-                    ino = os.fstat(handle.fileno()).st_ino
-                    content = handle.read()
+                ino, content, pin = self._read_all()
                 tables, dropped, torn = self._parse(content)
                 if dropped or torn:
+                    os.close(pin)
                     self._recover(content, tables, dropped, torn)
                     return
-        self._install(tables, ino, len(content))
+        self._install(tables, ino, len(content), pin)
 
     def _repair(self) -> None:
         """Under the lock: the file has a cut-off end left by a writer that died."""
@@ -287,7 +306,9 @@ class LogStorage(Storage):
             return kept
         raise OSError(f"cannot keep a copy of damaged {self.path}")
 
-    def _install(self, tables: dict, ino: int, size: int) -> None:
+    def _install(self, tables: dict, ino: int, size: int, pin: int) -> None:
+        _let_go(self._pin)
+        self._pin.append(pin)
         self._tables = tables
         self._last_id = {
             name: max((int(k) for k in docs), default=0) for name, docs in tables.items()
@@ -315,11 +336,12 @@ class LogStorage(Storage):
             os.write(fd, payload)
             os.fsync(fd)
             ino = os.fstat(fd).st_ino
-        finally:
+            os.replace(tmp, self.path)
+            _fsync_dir(self.path.parent)
+        except BaseException:
             os.close(fd)
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
-        self._install(tables, ino, len(payload))
+            raise
+        self._install(tables, ino, len(payload), fd)  # fd now holds the new file open
 
 
 class LogTable(Table):

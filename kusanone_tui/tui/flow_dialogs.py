@@ -44,7 +44,7 @@ class RolesDialog(KModal[dict | None]):
                 self.people,
                 prompt=t("reflecting.talker"),
                 id="roles-talker",
-                value=talker if talker in known else Select.BLANK,
+                value=talker if talker in known else Select.NULL,
             )
             yield Static(t("reflecting.interviewer"), classes="pane-title")
             interviewer = current.interviewer if current else None
@@ -52,7 +52,7 @@ class RolesDialog(KModal[dict | None]):
                 self.people,
                 prompt=t("reflecting.interviewer"),
                 id="roles-interviewer",
-                value=interviewer if interviewer in known else Select.BLANK,
+                value=interviewer if interviewer in known else Select.NULL,
             )
             yield Static(
                 t("reflecting.team") + "  " + t("reflecting.team_size"), classes="pane-title"
@@ -147,8 +147,13 @@ class BackstageDialog(KModal[dict | None]):
         self.query_one("#ura-people", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves on: kind → with whom → invited to → note → saved."""
         event.stop()
-        self.dismiss(self._result())
+        following = {"ura-people": "#ura-invited", "ura-invited": "#ura-text"}
+        if event.input.id in following:
+            self.query_one(following[event.input.id], Input).focus()
+        else:
+            self.dismiss(self._result())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(self._result() if event.button.id == "ura-save" else None)
