@@ -122,3 +122,27 @@ def test_redaction_erases_the_text_from_every_file(tmp_path: Path) -> None:
     again = SessionLog.open(log.path)
     assert again.damage is None
     assert again.state().notes[note].text is None
+
+
+def test_redaction_also_scrubs_copies_kept_after_damage(tmp_path):
+    from kusanone_tui.model.events import Actor, new_id
+    from kusanone_tui.store.session import SessionLog
+    from kusanone_tui.store.sessions import SessionStore
+    from kusanone_tui.templates import load
+
+    log = SessionStore(tmp_path).create(load("teireikai"))
+    note = new_id()
+    log.append(
+        "note.added",
+        {"note_id": note, "text": 'DAMAGEDxCOPY "引用"', "visibility": "private"},
+        actor=Actor("notes"),
+    )
+    with open(log.path, "ab") as handle:
+        handle.write(b"\x00garbage")
+    reopened = SessionLog.open(log.path)
+    kept = reopened.damage.kept_as
+    assert b"DAMAGEDxCOPY" in kept.read_bytes()
+    reopened.redact(note, actor=Actor("notes"))
+    for path in tmp_path.iterdir():
+        assert b"DAMAGEDxCOPY" not in path.read_bytes(), path.name
+    assert b"garbage" in kept.read_bytes()  # the rest of the damaged copy is kept

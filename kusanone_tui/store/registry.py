@@ -82,18 +82,19 @@ class Registry:
 
     def add_group(self, name: str, kind: str = "group", session: str | None = None) -> Group:
         """A group or organisation; adding an existing name returns the one already there."""
-        existing = self.find_group(name)
-        if existing is not None:
-            return existing
-        group = Group(
-            new_id()[:10],
-            name.strip(),
-            kind if kind in GROUP_KINDS else "group",
-            time.time(),
-            session,
-        )
-        self.db.table("groups").insert(asdict(group))
-        return group
+        with self.db.log.locked():  # look and add as one step: another process may add it too
+            existing = self.find_group(name)
+            if existing is not None:
+                return existing
+            group = Group(
+                new_id()[:10],
+                name.strip(),
+                kind if kind in GROUP_KINDS else "group",
+                time.time(),
+                session,
+            )
+            self.db.table("groups").insert(asdict(group))
+            return group
 
     def add_activity(
         self,

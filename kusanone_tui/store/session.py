@@ -13,6 +13,7 @@ scripts (see ``docs/api.md``)::
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 from ..model.events import Actor, Event, new_id, validate
 from ..model.state import MeetingState, apply, fold
 from ..model.template import Template
-from .storage import DamageReport, LogDB, LogTable
+from .storage import DamageReport, LogDB, LogTable, replace_file
 
 EVENTS = "events"
 SUFFIX = ".session.jsonl"
@@ -111,17 +112,20 @@ class SessionLog:
         """Remove a note's text from the disk and record that it was redacted.
 
         Every earlier event carrying the note's text is rewritten without it (the file is
-        replaced atomically), then a ``note.redacted`` event is appended.
+        replaced atomically), then a ``note.redacted`` event is appended. Copies of this file
+        kept after damage was found are scrubbed of the text too.
         """
         with self.db.log.locked():
-            ids = [
-                doc.doc_id
+            docs = [
+                doc
                 for doc in self._table.all()
                 if doc.get("kind") in ("note.added", "note.edited")
                 and (doc.get("data") or {}).get("note_id") == note_id
             ]
-            if ids:
-                self._table.update(_scrub, doc_ids=ids)
+            texts = [str(d["data"]["text"]) for d in docs if (d.get("data") or {}).get("text")]
+            if docs:
+                self._table.update(_scrub, doc_ids=[doc.doc_id for doc in docs])
+            scrub_damaged_copies(self.path, texts)
             return self.append("note.redacted", {"note_id": note_id}, actor=actor)
 
     # -- reading ----------------------------------------------------------------------------
@@ -178,6 +182,26 @@ class SessionLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def scrub_damaged_copies(path: Path, texts: Iterable[str]) -> None:
+    """Remove ``texts`` from the damaged copies kept beside ``path``.
+
+    A damaged copy keeps the original bytes so nothing is lost, but redacted text must leave
+    the disk: the text is cut out as bytes (as written in the log's JSON), wherever it is.
+    """
+    needles = {json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8") for text in texts}
+    needles.discard(b"")
+    if not needles:
+        return
+    stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+    for copy in path.parent.glob(f"{stem}*.damaged-*"):
+        content = copy.read_bytes()
+        cleaned = content
+        for needle in needles:
+            cleaned = cleaned.replace(needle, b"")
+        if cleaned != content:
+            replace_file(copy, cleaned)
 
 
 def _scrub(doc: dict[str, Any]) -> None:

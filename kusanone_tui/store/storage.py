@@ -108,6 +108,19 @@ def _let_go(pin: list[int]) -> None:
         os.close(pin.pop())
 
 
+def replace_file(path: Path, content: bytes) -> None:
+    """Atomically replace ``path`` with ``content`` (private, fsynced, renamed into place)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.write(fd, content)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
 def ensure_private_dir(folder: Path) -> None:
     """Create ``folder`` (and parents) and make it ``0700`` if it is ours."""
     folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
