@@ -36,7 +36,7 @@ class ProjectorScreen(KScreen):
             with Horizontal(id="proj-bottom"):
                 with Vertical(id="proj-rules-pane"):
                     yield Static(id="proj-flow")
-                    yield Static(t("projector.rules"), classes="pane-title")
+                    yield Static(t("projector.rules"), classes="pane-title", id="proj-rules-title")
                     yield Static(id="proj-rules")
                 with VerticalScroll(id="proj-board-pane"):
                     yield Static(t("projector.board"), classes="pane-title")
@@ -44,6 +44,7 @@ class ProjectorScreen(KScreen):
 
     def show(self, view: ProjectorView) -> None:
         """Render the room's view (called on every change and every second)."""
+        self.app.title = view.title or t("app.name")
         if view.ended:
             title = t("meeting.ended")
         elif view.stage_title:
@@ -72,7 +73,9 @@ class ProjectorScreen(KScreen):
             speakers.append(view.speaker or "—", style="bold")
             speakers.append(f"      {t('meeting.next')}  ", style="dim")
             speakers.append(view.next_speaker or "—")
-        self.query_one("#proj-speakers", Static).update(speakers)
+        band = self.query_one("#proj-speakers", Static)
+        band.update(speakers)
+        band.display = bool(speakers.plain)
         if view.reflecting is not None and view.reflecting.phase is not None:
             rules = "\n".join(f"・{line}" for line in phase_rules(view.reflecting.phase))
         elif view.rules:
@@ -80,6 +83,7 @@ class ProjectorScreen(KScreen):
         else:
             rules = ""
         self.query_one("#proj-rules", Static).update(rules)
+        self.query_one("#proj-rules-title", Static).display = bool(rules)
         board = Text()
         for note in view.board[-BOARD_SIZE:]:
             if note.speaker:
