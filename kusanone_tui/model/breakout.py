@@ -93,7 +93,9 @@ def regroup_soon(state: MeetingState, now: float) -> bool:
         return False
     remaining = state.stage_remaining(now)
     minutes = stage.options.get("notice_minutes", DEFAULT_NOTICE_MINUTES)
-    if not isinstance(minutes, int | float) or remaining is None:
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
+        minutes = DEFAULT_NOTICE_MINUTES  # a template typo must not silence the notice
+    if remaining is None:
         return False
     return 0 <= remaining <= float(minutes) * 60
 

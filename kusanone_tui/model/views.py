@@ -44,10 +44,10 @@ def participant_label(
     On the projector a name shows unless the person said no (``show_name``); in the minutes and
     default exports only when they said yes (``minutes_name``).
     """
-    if audience == "private":
+    if audience == "private" and person.name:
         return person.name
     agreed = person.show_name if audience == "public" else person.minutes_name
-    if agreed:
+    if agreed and person.name:
         return person.name
     number = list(state.participants).index(person.id) + 1
     return anonymous(number)

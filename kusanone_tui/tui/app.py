@@ -139,6 +139,8 @@ class KusanoneApp(App):
     # -- following the log ------------------------------------------------------------------------
     def _render(self, state: MeetingState, now: float, full: bool) -> None:
         screen = self.screen
+        if not screen.is_mounted:
+            return  # composed soon; its on_mount draws it
         if isinstance(screen, ProjectorScreen):
             screen.show(projector_view(state, now, anonymous))
         elif hasattr(screen, "update_view"):
@@ -212,14 +214,17 @@ class KusanoneApp(App):
 
     # -- help and the command palette --------------------------------------------------------------
     def _binding_rows(self) -> list[tuple[str, str]]:
+        """Every key of the screen and the app, including those of other kinds of stage."""
         rows = []
         seen = set()
-        for _key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            rows.append((binding.key_display or self.get_key_display(binding), binding.description))
+        for node in (self.screen, self):
+            for bindings in node._bindings.key_to_bindings.values():
+                for binding in bindings:
+                    if not binding.description or binding.action in seen:
+                        continue
+                    seen.add(binding.action)
+                    key = binding.key_display or self.get_key_display(binding)
+                    rows.append((key, binding.description))
         return rows
 
     def action_help(self) -> None:
@@ -233,6 +238,8 @@ class KusanoneApp(App):
             binding, node = active.binding, active.node
             if not binding.description or binding.action in seen:
                 continue
+            if node.check_action(binding.action, ()) is False:
+                continue  # a key of another kind of stage
             seen.add(binding.action)
 
             def run(action: str = binding.action, target=node) -> None:

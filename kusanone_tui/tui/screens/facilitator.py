@@ -24,6 +24,14 @@ from ..panels import flow_panel
 from ..widgets import Agenda, MeetingClock
 
 
+#: Keys that belong to one kind of stage: the footer shows them only there, to stay calm.
+STAGE_ACTIONS: dict[str, frozenset[str]] = {
+    "round": frozenset({"next_turn", "pass_turn", "later", "order", "call"}),
+    "reflecting": frozenset({"roles", "phase"}),
+    "breakout": frozenset({"new_group", "move_group", "balance", "topic"}),
+}
+
+
 class FacilitatorScreen(KScreen):
     BINDINGS = [
         Binding("n", "next_stage", "keys.next_stage"),
@@ -52,6 +60,7 @@ class FacilitatorScreen(KScreen):
         super().__init__()
         self.meeting = meeting
         self._roster_ids: list[str] = []
+        self._stage_type: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +88,13 @@ class FacilitatorScreen(KScreen):
     def on_mount(self) -> None:
         self.update_view(self.meeting.state, self.app.now())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        for stage_type, actions in STAGE_ACTIONS.items():
+            if action in actions:
+                stage = self.meeting.state.stage
+                return stage is not None and stage.type == stage_type
+        return True
+
     # -- rendering ----------------------------------------------------------------------------
     def _label(self, state: MeetingState, pid: str | None) -> str:
         person = state.participants.get(pid or "")
@@ -97,6 +113,10 @@ class FacilitatorScreen(KScreen):
             self.query_one("#stage-title", Static).update(pick(stage.title))
         self.update_clock(state, now)
         self._show_roster(state)
+        stage_type = state.stage.type if state.stage else None
+        if stage_type != self._stage_type:
+            self._stage_type = stage_type
+            self.refresh_bindings()  # the stage's own keys come and go with the stage
 
     def update_clock(self, state: MeetingState, now: float) -> None:
         """The parts that change with time alone (called every second)."""

@@ -42,6 +42,9 @@ class ProjectorScreen(KScreen):
                     yield Static(t("projector.board"), classes="pane-title")
                     yield Static(id="proj-board")
 
+    def on_mount(self) -> None:
+        self.app.refresh_now()
+
     def show(self, view: ProjectorView) -> None:
         """Render the room's view (called on every change and every second)."""
         self.app.title = view.title or t("app.name")
