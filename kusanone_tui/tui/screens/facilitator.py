@@ -23,7 +23,6 @@ from ..flow_dialogs import RolesDialog
 from ..panels import flow_panel
 from ..widgets import Agenda, MeetingClock
 
-
 #: Keys that belong to one kind of stage: the footer shows them only there, to stay calm.
 STAGE_ACTIONS: dict[str, frozenset[str]] = {
     "round": frozenset({"next_turn", "pass_turn", "later", "order", "call"}),
