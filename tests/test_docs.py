@@ -50,3 +50,26 @@ def test_templates_page_example_is_a_valid_template() -> None:
     example = re.findall(r"```toml\n(.*?)```", page, re.S)[0]
     template = parse_template(example, "docs/templates.md")
     assert [stage.type for stage in template.stages] == ["opening", "round"]
+
+
+def test_the_keys_table_matches_every_binding() -> None:
+    from kusanone_tui.i18n import t
+    from kusanone_tui.tui.app import KusanoneApp
+    from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
+    from kusanone_tui.tui.screens.notes import NotesScreen
+
+    page = (DOCS / "meeting.md").read_text("utf-8")
+    rows = set(re.findall(r"^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \|$", page, re.M))
+    rows = {(key, ja.strip(), en.strip()) for key, ja, en in rows}
+    expected = set()
+    for cls in (FacilitatorScreen, NotesScreen, KusanoneApp):
+        for binding in cls.BINDINGS:
+            if binding.description:
+                key = binding.key_display or binding.key
+                expected.add(
+                    (key, t(binding.description, lang="ja"), t(binding.description, lang="en"))
+                )
+    missing = expected - rows
+    assert not missing, f"add these keys to docs/meeting.md: {sorted(missing)}"
+    stale = {row for row in rows if row[0] != "ctrl+p"} - expected
+    assert not stale, f"these rows of docs/meeting.md no longer match a key: {sorted(stale)}"

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
-
 from ..model.events import Actor
 from ..model.template import Template
 from .registry import Registry
@@ -40,6 +38,8 @@ def resolve_root(data: str | os.PathLike[str] | None = None, cwd: Path | None = 
     local = (cwd or Path.cwd()) / "sessions"
     if local.is_dir():
         return local
+    from platformdirs import user_data_dir  # only needed here; keeps start-up light
+
     return Path(user_data_dir("kusanone", appauthor=False)) / "sessions"
 
 

@@ -31,15 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from .lock import WriterLock
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT = 30.0
-LOCK_POLL_SECONDS = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +108,24 @@ def _let_go(pin: list[int]) -> None:
         os.close(pin.pop())
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a write may be short)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _sync_data(fd: int) -> None:
+    # fdatasync skips timestamps but still flushes the new size, so appended lines are durable.
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
 def replace_file(path: Path, content: bytes) -> None:
     """Atomically replace ``path`` with ``content`` (private, fsynced, renamed into place)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        os.write(fd, content)
+        write_all(fd, content)
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -136,7 +148,7 @@ class LogStorage(Storage):
         super().__init__()
         self.path = Path(path)
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
-        self._lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=FILE_MODE)
+        self._lock = WriterLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=FILE_MODE)
         self._tables: dict[str, dict[str, dict[str, Any]]] = {}
         self._last_id: dict[str, int] = {}
         self._offset = 0
@@ -161,8 +173,7 @@ class LogStorage(Storage):
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the writers' lock (re-entrant within a process)."""
-        # filelock polls every 50 ms by default: too slow for a note-taker waiting on a writer.
-        self._lock.acquire(poll_interval=LOCK_POLL_SECONDS)
+        self._lock.acquire()
         try:
             yield
         finally:
@@ -201,8 +212,8 @@ class LogStorage(Storage):
         payload = b"".join(encode_line(table, doc_id, doc) for doc_id, doc in docs)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
-            os.write(fd, payload)
-            os.fsync(fd)
+            write_all(fd, payload)
+            _sync_data(fd)
             size = os.fstat(fd).st_size
         finally:
             os.close(fd)
@@ -311,7 +322,7 @@ class LogStorage(Storage):
             except FileExistsError:
                 continue
             try:
-                os.write(fd, content)
+                write_all(fd, content)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -346,7 +357,7 @@ class LogStorage(Storage):
                 for name, docs in tables.items()
                 for doc_id, doc in sorted(docs.items(), key=lambda item: int(item[0]))
             )
-            os.write(fd, payload)
+            write_all(fd, payload)
             os.fsync(fd)
             ino = os.fstat(fd).st_ino
             os.replace(tmp, self.path)

@@ -26,12 +26,9 @@ from ..store.registry import Registry
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
 from .base import anonymous, translate_bindings
-from .dialogs import HelpDialog
-from .flow_dialogs import BackstageDialog, RegistryDialog
 from .screens.facilitator import FacilitatorScreen
-from .screens.home import HomeScreen
-from .screens.notes import NotesScreen
-from .screens.projector import ProjectorScreen
+
+# Other screens and dialogs are imported when first used: start-up stays close to a bare app.
 
 ROLES = ("facilitator", "notes", "projector")
 POLL_SECONDS = 0.1
@@ -53,7 +50,7 @@ CALM = Theme(
 
 
 class KusanoneApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     BINDINGS = [
         Binding("question_mark", "help", "keys.help"),
         Binding("ctrl+q", "quit", "keys.quit"),
@@ -87,6 +84,8 @@ class KusanoneApp(App):
         self.register_theme(CALM)
         self.theme = CALM.name
         if self.session_log is None:
+            from .screens.home import HomeScreen
+
             self.push_screen(HomeScreen(self.store or SessionStore(Path("sessions"))))
         else:
             self.open_log(self.session_log, self.role)
@@ -107,10 +106,14 @@ class KusanoneApp(App):
         if role not in self._screens:
             assert self.meeting is not None and self.session_log is not None
             if role == "notes":
+                from .screens.notes import NotesScreen
+
                 screen: Screen = NotesScreen(
                     Meeting(self.session_log, "notes"), Draft(self.session_log.path)
                 )
             elif role == "projector":
+                from .screens.projector import ProjectorScreen
+
                 screen = ProjectorScreen()
             else:
                 screen = FacilitatorScreen(Meeting(self.session_log, "facilitator"))
@@ -141,7 +144,7 @@ class KusanoneApp(App):
         screen = self.screen
         if not screen.is_mounted:
             return  # composed soon; its on_mount draws it
-        if isinstance(screen, ProjectorScreen):
+        if hasattr(screen, "show"):  # the projector: it gets the room's view and nothing else
             screen.show(projector_view(state, now, anonymous))
         elif hasattr(screen, "update_view"):
             (screen.update_view if full else screen.update_clock)(state, now)
@@ -182,6 +185,8 @@ class KusanoneApp(App):
         return Registry(self.session_log.path.parent / COMMUNITY_FILE)
 
     def open_backstage(self, meeting: Meeting) -> None:
+        from .flow_dialogs import BackstageDialog
+
         def saved(result: dict | None) -> None:
             if result and meeting.record_backstage(**result):
                 self.notify(t("backstage.saved"), timeout=2)
@@ -190,6 +195,8 @@ class KusanoneApp(App):
         self.push_screen(BackstageDialog(meeting.state, self.registry().names()), saved)
 
     def open_registry(self, text: str = "") -> None:
+        from .flow_dialogs import RegistryDialog
+
         def saved(result: dict | None) -> None:
             if not result:
                 return
@@ -228,6 +235,8 @@ class KusanoneApp(App):
         return rows
 
     def action_help(self) -> None:
+        from .dialogs import HelpDialog
+
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog(self._binding_rows()))
 

@@ -39,3 +39,44 @@ class MeetingClock(Static):
             return
         elapsed = clock_text(state.meeting_elapsed(now) + 0.0)
         self.update(t("meeting.elapsed", elapsed=elapsed, planned=f"{state.template.minutes:g}"))
+
+
+class KeyBar(Static):
+    """The keys of the screen at hand, in one line: a light stand-in for Textual's Footer.
+
+    The Footer makes a widget per key, which took a fifth of the start-up time; this draws the
+    same keys as text. It lists what the screen allows now (see ``check_action``).
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def refresh_keys(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        # "?" (every key) comes first, so it never falls off a narrow screen.
+        actives = sorted(
+            self.screen.active_bindings.values(), key=lambda a: a.binding.action != "help"
+        )
+        for active in actives:
+            binding, node = active.binding, active.node
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            if node.check_action(binding.action, ()) is False:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.app.get_key_display(binding)
+            text.append(f" {key} ", style="bold reverse")
+            text.append(f"{binding.description} ")
+        text.append(f" ^p {t('help.commands')}", style="dim")
+        self.update(text)
+
+    def on_mount(self) -> None:
+        self.refresh_keys()

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Footer, Header, Static
+from textual.widgets import DataTable, Digits, Header, Static
 
 from ...i18n import pick, t
 from ...meeting import Meeting
@@ -18,10 +18,8 @@ from ...model import round as rounds
 from ...model.state import MeetingState
 from ...model.views import participant_label
 from ..base import KScreen, anonymous, clock_text
-from ..dialogs import EditDialog, JoinDialog, OrderDialog
-from ..flow_dialogs import RolesDialog
 from ..panels import flow_panel
-from ..widgets import Agenda, MeetingClock
+from ..widgets import Agenda, KeyBar, MeetingClock
 
 #: Keys that belong to one kind of stage: the footer shows them only there, to stay calm.
 STAGE_ACTIONS: dict[str, frozenset[str]] = {
@@ -59,7 +57,9 @@ class FacilitatorScreen(KScreen):
         super().__init__()
         self.meeting = meeting
         self._roster_ids: list[str] = []
-        self._stage_type: str | None = None
+        stage = meeting.state.stage
+        # Known from the start, so the first draw does not rebuild the footer.
+        self._stage_type: str | None = stage.type if stage else None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,7 +82,7 @@ class FacilitatorScreen(KScreen):
                 table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
                 table.add_column(t("join.position").split("（")[0].split(" (")[0], key="position")
                 yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.update_view(self.meeting.state, self.app.now())
@@ -116,6 +116,7 @@ class FacilitatorScreen(KScreen):
         if stage_type != self._stage_type:
             self._stage_type = stage_type
             self.refresh_bindings()  # the stage's own keys come and go with the stage
+            self.query_one(KeyBar).refresh_keys()
 
     def update_clock(self, state: MeetingState, now: float) -> None:
         """The parts that change with time alone (called every second)."""
@@ -204,6 +205,8 @@ class FacilitatorScreen(KScreen):
         self._after()
 
     def action_join(self) -> None:
+        from ..dialogs import JoinDialog
+
         def added(result: dict | None) -> None:
             if result:
                 self.meeting.join(**result)
@@ -237,6 +240,8 @@ class FacilitatorScreen(KScreen):
             self._after()
 
     def action_roles(self) -> None:
+        from ..flow_dialogs import RolesDialog
+
         state = self.meeting.state
         if state.reflecting is None:
             return
@@ -254,6 +259,8 @@ class FacilitatorScreen(KScreen):
         self._after()
 
     def action_new_group(self) -> None:
+        from ..dialogs import EditDialog
+
         def named(name: str | None) -> None:
             if name:
                 self.meeting.add_group(name)
@@ -273,6 +280,8 @@ class FacilitatorScreen(KScreen):
             self._after()
 
     def action_topic(self) -> None:
+        from ..dialogs import EditDialog
+
         state = self.meeting.state
         pid = self.selected_participant()
         gid = state.breakout.seats.get(pid or "")
@@ -292,6 +301,8 @@ class FacilitatorScreen(KScreen):
         self.app.open_backstage(self.meeting)
 
     def action_order(self) -> None:
+        from ..dialogs import OrderDialog
+
         def chosen(mode: str | None) -> None:
             if mode:
                 self.meeting.start_round(mode)

@@ -11,7 +11,7 @@ import time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...i18n import pick, t
@@ -21,6 +21,7 @@ from ...model.state import MeetingState, Note
 from ...store.drafts import Draft
 from ..base import KScreen
 from ..dialogs import ConfirmDialog, EditDialog
+from ..widgets import KeyBar
 
 _VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold magenta"}
 
@@ -58,7 +59,7 @@ class NotesScreen(KScreen):
         yield OptionList(id="notes-list")
         yield Static(id="notes-visibility")
         yield Input(id="note-input")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.draft is not None:
