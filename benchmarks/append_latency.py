@@ -462,7 +462,7 @@ def report(
         f"- machine: nproc={os.cpu_count()} ({len(os.sched_getaffinity(0))} usable),"
         f" {platform.system()} {platform.release()}, {platform.machine()}",
         f"- Python {platform.python_version()}, TinyDB {metadata.version('tinydb')},"
-        f" SQLite {sqlite3.sqlite_version}, filelock {metadata.version('filelock')}",
+        f" SQLite {sqlite3.sqlite_version}",
         f"- files in {root.parent}: {filesystem_of(root)}",
         f"- load at start: {load[0]}; at end: {load[1]}",
         f"- {args.appends} timed appends per backend and size (batches of {args.batch}"
