@@ -140,14 +140,16 @@ class KusanoneApp(App):
         self.call_after_refresh(self.refresh_now)
 
     # -- following the log ------------------------------------------------------------------------
-    def _render(self, state: MeetingState, now: float, full: bool) -> None:
+    def _render(self, state: MeetingState, now: float, full: bool) -> bool:
+        """Draw the screen; ``False`` when it is not ready yet (so the next look tries again)."""
         screen = self.screen
         if not screen.is_mounted:
-            return  # composed soon; its on_mount draws it
+            return False
         if hasattr(screen, "show"):  # the projector: it gets the room's view and nothing else
             screen.show(projector_view(state, now, anonymous))
         elif hasattr(screen, "update_view"):
             (screen.update_view if full else screen.update_clock)(state, now)
+        return True
 
     def poll(self) -> None:
         """Take in other processes' events; redraw what changed; tick the clocks."""
@@ -166,9 +168,9 @@ class KusanoneApp(App):
             id(self.screen),
         )
         if signature != self._signature:
-            self._signature = signature
             self._second = int(now)
-            self._render(state, now, full=True)
+            if self._render(state, now, full=True):
+                self._signature = signature
         elif int(now) != self._second:
             self._second = int(now)
             self._render(state, now, full=False)
