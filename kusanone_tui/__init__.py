@@ -3,6 +3,7 @@
 The public API for scripts and plugin authors is documented in ``docs/api.md``.
 """
 
+from .hooks import hookimpl
 from .model.events import Actor, Event, new_id, plugin_kind
 from .model.state import MeetingState, fold
 from .store.session import SessionLog
@@ -34,6 +35,7 @@ __all__ = [
     "SessionStore",
     "__version__",
     "fold",
+    "hookimpl",
     "new_id",
     "open_session",
     "plugin_kind",

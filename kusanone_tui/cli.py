@@ -67,6 +67,13 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
         default=default,
         help="language of messages (or KUSANONE_LANG); default ja",
     )
+    parser.add_argument(
+        "--plugins-dir",
+        metavar="DIR",
+        action="append",
+        default=default,
+        help="also load loose plugin .py files from DIR (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", choices=("facilitator", "notes", "projector"), default="facilitator"
     )
     _common(demo, top=False)
+
+    plugins = sub.add_parser("plugins", help="list plugins: name, version, source, hooks, errors")
+    plugins.add_argument("--json", action="store_true", help="machine-readable output")
+    _common(plugins, top=False)
+
+    plugin = sub.add_parser("plugin", help="tools for plugin authors")
+    plugin_sub = plugin.add_subparsers(
+        dest="plugin_command", metavar="new", required=True, parser_class=_Parser
+    )
+    new_plugin = plugin_sub.add_parser("new", help="write a ready plugin package to start from")
+    new_plugin.add_argument("name", help="the plugin's name (letters, digits, _)")
+    new_plugin.add_argument("--dir", help="where to write it (default: here)")
+    _common(new_plugin, top=False)
     return parser
 
 
@@ -138,7 +158,7 @@ def _open(args: argparse.Namespace, ref: str):
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    template = load_template(args.template)
+    template = _template(args, args.template)
     log = _store(args).create(template, title=args.title)
     print(t("cli.created", id=log.session_id))
     print(t("cli.file", path=log.path))
@@ -191,7 +211,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    template = load_template(args.file)
+    template = _template(args, args.file)
     print(
         t(
             "cli.check_ok",
@@ -204,20 +224,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_app(log, role: str, store: SessionStore | None = None) -> int:
+def _host(args: argparse.Namespace):
+    """Plugins: installed ones, the store's ``plugins/`` folder, and any ``--plugins-dir``."""
+    from .plugin_host import PluginHost
+
+    cached = getattr(args, "_host", None)
+    if cached is None:
+        dirs = [resolve_root(args.data) / "plugins", *map(Path, args.plugins_dir or ())]
+        cached = PluginHost.discover(dirs)
+        args._host = cached
+    return cached
+
+
+def _template(args: argparse.Namespace, ref: str):
+    host = _host(args)
+    return load_template(ref, extra_types=host.stage_types(), extra_templates=host.templates())
+
+
+def _run_app(args: argparse.Namespace, log, role: str, store: SessionStore | None = None) -> int:
     from .tui.app import KusanoneApp  # Textual is imported only for the screens
 
-    KusanoneApp(log, role=role, store=store).run()
+    KusanoneApp(log, role=role, store=store, plugins=_host(args)).run()
     return 0
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    template = load_template(args.template)
-    return _run_app(_store(args).create(template, title=args.title), "facilitator")
+    template = _template(args, args.template)
+    return _run_app(args, _store(args).create(template, title=args.title), "facilitator")
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    return _run_app(_open(args, args.session), args.role)
+    return _run_app(args, _open(args, args.session), args.role)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -225,11 +262,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     log = create_demo(Path(args.data) if args.data else None)
     print(t("cli.file", path=log.path), file=sys.stderr)
-    return _run_app(log, args.role)
+    return _run_app(args, log, args.role)
 
 
 def cmd_home(args: argparse.Namespace) -> int:
-    return _run_app(None, "facilitator", store=_store(args))
+    return _run_app(args, None, "facilitator", store=_store(args))
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    host = _host(args)
+    records = sorted(host.records.values(), key=lambda r: r.name)
+    if args.json:
+        print(dumps([record.to_dict() for record in records]))
+        return 0
+    if not records:
+        print(t("cli.no_plugins"))
+        return 0
+    for record in records:
+        state = t("cli.plugin_on") if record.enabled else t("cli.plugin_off")
+        print(f"{record.name} {record.version or '-'}  [{record.source}]  {state}")
+        if record.hooks:
+            print(f"    hooks: {', '.join(record.hooks)}")
+        if record.location:
+            print(f"    {record.location}")
+        if record.error:
+            print(f"    {t('cli.plugin_error')}: {record.error}")
+    return 0
+
+
+def cmd_plugin_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, write_plugin
+
+    try:
+        folder = write_plugin(args.name, Path(args.dir or "."))
+    except ScaffoldError as error:
+        raise CliError(str(error), EXIT_USAGE) from None
+    print(t("cli.scaffolded", path=folder))
+    return 0
 
 
 COMMANDS = {
@@ -240,6 +309,8 @@ COMMANDS = {
     "start": cmd_start,
     "open": cmd_open,
     "demo": cmd_demo,
+    "plugins": cmd_plugins,
+    "plugin": cmd_plugin_new,
 }
 
 

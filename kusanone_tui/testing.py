@@ -42,3 +42,67 @@ def screen_text(app: App) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text(styles=False)
+
+
+# -- pytest fixtures for plugin authors (registered as the pytest plugin "kusanone") -------------
+
+try:
+    import pytest
+except ImportError:  # the helpers above work without pytest
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+    from contextlib import asynccontextmanager
+
+    @pytest.fixture
+    def kusanone_store(tmp_path):
+        """A throwaway session store (its own folder under pytest's tmp_path)."""
+        from .store.sessions import SessionStore
+
+        return SessionStore(tmp_path / "kusanone-store")
+
+    @pytest.fixture
+    def kusanone_session(kusanone_store):
+        """A throwaway session of the regular meeting (定例会) template."""
+        from .templates import load
+
+        return kusanone_store.create(load("teireikai"), title="テストの会")
+
+    @pytest.fixture
+    def kusanone_pilot(kusanone_store):
+        """Run the app with only the plugins under test, on a throwaway session::
+
+            async with kusanone_pilot(my_plugin, template="my_template") as pilot:
+                await pilot.press("n")
+                assert "…" in screen_text(pilot.app)
+
+        Plugin errors are raised (strict mode), so a test shows the plugin's traceback.
+        """
+
+        @asynccontextmanager
+        async def start(
+            *plugins,
+            template="teireikai",
+            role="facilitator",
+            size=(120, 36),
+            clock=None,
+            strict=True,
+        ):
+            from .plugin_host import PluginHost
+            from .templates import load
+            from .tui.app import KusanoneApp
+
+            host = PluginHost(strict=strict)
+            for plugin in plugins:
+                host.add(plugin)
+            chosen = load(
+                template, extra_types=host.stage_types(), extra_templates=host.templates()
+            )
+            kwargs = {"clock": clock} if clock is not None else {}
+            log = kusanone_store.create(chosen, title="テストの会", **kwargs)
+            app = KusanoneApp(log, role=role, plugins=host, **kwargs)
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                yield pilot
+
+        return start

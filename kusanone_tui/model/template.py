@@ -87,8 +87,16 @@ class Template:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], source: str = "<session>") -> Template:
-        """Rebuild a template saved in a session (validated like a file)."""
-        return _build({"template": _meta(raw), "stages": raw.get("stages", [])}, source, "")
+        """Rebuild a template saved in a session (validated like a file).
+
+        Any stage type is accepted: the session was checked when it was created, possibly with
+        a plugin's stage types, and it must fold the same way even without that plugin (its
+        stages then run as plain time boxes).
+        """
+        stages = raw.get("stages", [])
+        types = [s.get("type") for s in stages if isinstance(s, Mapping)]
+        plugin_types = [kind for kind in types if isinstance(kind, str)]
+        return _build({"template": _meta(raw), "stages": stages}, source, "", plugin_types)
 
 
 def _meta(raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ file, the line and the problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -23,8 +23,14 @@ def builtin_names() -> list[str]:
     )
 
 
-def load(ref: str, extra_types: Iterable[str] = ()) -> Template:
-    """A template by built-in id or by path to a TOML file."""
+def load(
+    ref: str, extra_types: Iterable[str] = (), extra_templates: Mapping[str, str] | None = None
+) -> Template:
+    """A template by built-in id, by a plugin's template id, or by path to a TOML file.
+
+    ``extra_types`` are stage types plugins add; ``extra_templates`` maps a plugin template's
+    id to its TOML text.
+    """
     path = Path(ref).expanduser()
     if path.suffix == ".toml" or path.exists():
         try:
@@ -34,8 +40,10 @@ def load(ref: str, extra_types: Iterable[str] = ()) -> Template:
         except (OSError, UnicodeDecodeError) as error:
             raise TemplateError(str(path), None, f"cannot read: {error}") from None
         return parse_template(text, str(path), extra_types)
+    if extra_templates and ref in extra_templates:
+        return parse_template(extra_templates[ref], f"{ref}.toml", extra_types)
     if ref in builtin_names():
         source = resources.files(__package__).joinpath(f"{ref}.toml")
         return parse_template(source.read_text("utf-8"), f"{ref}.toml", extra_types)
-    known = ", ".join(builtin_names())
+    known = ", ".join([*builtin_names(), *(extra_templates or {})])
     raise TemplateError(ref, None, f"no such template (built-in: {known}; or give a .toml file)")

@@ -12,15 +12,18 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from ..i18n import t
+from ..i18n import pick, t
 from ..meeting import Meeting
 from ..model.state import MeetingState
 from ..model.views import projector_view
+from ..plugin_host import PluginHost
+from ..plugin_types import Command, Panel, StageType
 from ..store.drafts import Draft
 from ..store.registry import Registry
 from ..store.session import SessionLog
@@ -31,6 +34,19 @@ from .screens.facilitator import FacilitatorScreen
 # Other screens and dialogs are imported when first used: start-up stays close to a bare app.
 
 ROLES = ("facilitator", "notes", "projector")
+
+
+def load_plugin_settings(store: Path) -> dict:
+    """Each plugin's own settings: its table in ``plugins.toml`` in the store folder."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads((store / "plugins.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: table for name, table in raw.items() if isinstance(table, dict)}
+
+
 POLL_SECONDS = 0.1
 
 CALM = Theme(
@@ -63,6 +79,7 @@ class KusanoneApp(App):
         store: SessionStore | None = None,
         clock: Callable[[], float] = time.time,
         poll_seconds: float = POLL_SECONDS,
+        plugins: PluginHost | None = None,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -75,6 +92,12 @@ class KusanoneApp(App):
         self._signature: tuple | None = None
         self._second = -1
         self._screens: dict[str, Screen] = {}
+        self.plugins = plugins or PluginHost()
+        self.plugins.on_notice = lambda message: self.notify(message, timeout=4)
+        self.plugins.on_failure = self._plugin_failed
+        self.stage_types: dict[str, tuple[str, StageType]] = {}
+        self.panels: list[tuple[str, Panel]] = []
+        self.commands: list[tuple[str, Command]] = []
 
     def now(self) -> float:
         return self.clock()
@@ -96,6 +119,7 @@ class KusanoneApp(App):
         self.session_log = log
         self.role = role
         self.meeting = Meeting(log, "notes" if role == "notes" else "facilitator")
+        self._bind_plugins(log)
         if log.damage:
             self.notify(t("notice.damaged", kept=log.damage.kept_as.name), timeout=10)
         self._screens = {}
@@ -116,7 +140,9 @@ class KusanoneApp(App):
 
                 screen = ProjectorScreen()
             else:
-                screen = FacilitatorScreen(Meeting(self.session_log, "facilitator"))
+                screen = FacilitatorScreen(
+                    Meeting(self.session_log, "facilitator"), self.plugin_bindings()
+                )
             self._screens[role] = screen
         return self._screens[role]
 
@@ -139,6 +165,109 @@ class KusanoneApp(App):
         self._signature = None
         self.call_after_refresh(self.refresh_now)
 
+    # -- plugins ------------------------------------------------------------------------------
+    def _bind_plugins(self, log: SessionLog) -> None:
+        self.plugins.bind(log, settings=load_plugin_settings(log.path.parent))
+        self.stage_types = self.plugins.stage_types()
+        self.panels = self.plugins.panels()
+        self.commands = self.plugins.commands()
+        log.follow()  # observers hear of events from now on
+
+    def _plugin_failed(self, name: str, detail: str) -> None:
+        self.notify(t("plugins.failed", name=name, detail=detail), severity="warning", timeout=10)
+
+    def _alive(self, name: str) -> bool:
+        record = self.plugins.records.get(name)
+        return record is not None and record.enabled
+
+    def plugin_facilitator_text(self, state: MeetingState) -> Text | None:
+        """The running plugin stage's panel and the plugins' facilitator panels."""
+        stage_type = state.stage.type if state.stage else None
+        parts: list[tuple[str, str, object]] = []
+        if stage_type in self.stage_types:
+            name, kind = self.stage_types[stage_type]
+            if kind.panel is not None:
+                parts.append((name, f"{kind.name} panel", kind.panel))
+        for name, panel in self.panels:
+            if panel.facilitator is not None and panel.stage_type in (None, stage_type):
+                parts.append((name, f"panel {panel.name}", panel.facilitator))
+        return self._join(
+            [
+                self.plugins.guard(name, where, draw, self.plugins.apis[name], state)
+                for name, where, draw in parts
+                if self._alive(name) and name in self.plugins.apis
+            ]
+        )
+
+    def plugin_projector_text(self, view) -> Text | None:
+        """The same for the projector, drawn from public data only."""
+        parts: list[tuple[str, str, object]] = []
+        if view.stage_type in self.stage_types:
+            name, kind = self.stage_types[view.stage_type]
+            if kind.projector is not None:
+                parts.append((name, f"{kind.name} projector", kind.projector))
+        for name, panel in self.panels:
+            if panel.projector is not None and panel.stage_type in (None, view.stage_type):
+                parts.append((name, f"panel {panel.name}", panel.projector))
+        drawn = []
+        for name, where, draw in parts:
+            if self._alive(name) and name in self.plugins.apis:
+                public = self.plugins.apis[name].public_view(view)
+                drawn.append(self.plugins.guard(name, where, draw, public))
+        return self._join(drawn)
+
+    @staticmethod
+    def _join(parts: list[object]) -> Text | None:
+        out = Text()
+        for part in parts:
+            if part is None or part == "":
+                continue
+            if out:
+                out.append("\n\n")
+            out.append(part if isinstance(part, Text) else Text(str(part)))
+        return out or None
+
+    def plugin_commands_here(self) -> list[tuple[str, Command]]:
+        stage = self.meeting.state.stage if self.meeting else None
+        stage_type = stage.type if stage else None
+        return [
+            (name, command)
+            for name, command in self.commands
+            if self._alive(name) and command.stage_type in (None, stage_type)
+        ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "plugin_command" and parameters:
+            here = {f"{name}.{command.name}" for name, command in self.plugin_commands_here()}
+            return parameters[0] in here
+        return True
+
+    def action_plugin_command(self, ref: str) -> None:
+        """Run a plugin's command (``"plugin.command"``) if it fits the stage at hand."""
+        for name, command in self.plugin_commands_here():
+            if f"{name}.{command.name}" == ref:
+                self.plugins.guard(
+                    name, f"command {command.name}", command.run, self.plugins.apis[name]
+                )
+                self.refresh_now()
+                return
+
+    def plugin_bindings(self) -> list[tuple[str, str, str]]:
+        """(key, action, description) for plugin commands that asked for a key."""
+        return [
+            (command.key, f"app.plugin_command('{name}.{command.name}')", pick(command.title))
+            for name, command in self.commands
+            if command.key
+        ]
+
+    def announce(self) -> None:
+        """Tell the plugins' observers about events that landed since the last look."""
+        if self.session_log is None or not self.plugins.records:
+            return
+        fresh = self.session_log.follow()
+        for event in fresh or ():
+            self.plugins.announce(event)
+
     # -- following the log ------------------------------------------------------------------------
     def _render(self, state: MeetingState, now: float, full: bool) -> bool:
         """Draw the screen; ``False`` when it is not ready yet (so the next look tries again)."""
@@ -153,13 +282,14 @@ class KusanoneApp(App):
 
     def poll(self) -> None:
         """Take in other processes' events; redraw what changed; tick the clocks."""
-        if self.session_log is None:
-            return
+        if self.session_log is None or not self.screen_stack:
+            return  # nothing open, or the app is closing
         try:
             state = self.session_log.state()
         except OSError as error:
             self.notify(str(error), severity="warning", timeout=5)
             return
+        self.announce()
         now = self.now()
         signature = (
             self.session_log.db.log.epoch,
@@ -257,4 +387,12 @@ class KusanoneApp(App):
                 self.call_later(self.run_action, action, target)
 
             yield SystemCommand(binding.description, binding.key_display or binding.key, run)
+        for name, command in self.plugin_commands_here():
+            if command.key:
+                continue  # already offered through its key binding above
+
+            def run_plugin(ref: str = f"{name}.{command.name}") -> None:
+                self.call_later(self.action_plugin_command, ref)
+
+            yield SystemCommand(pick(command.title), name, run_plugin)
         yield from super().get_system_commands(screen)

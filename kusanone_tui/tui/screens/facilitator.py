@@ -53,9 +53,11 @@ class FacilitatorScreen(KScreen):
         Binding("f3", "app.show_role('projector')", "keys.projector"),
     ]
 
-    def __init__(self, meeting: Meeting) -> None:
+    def __init__(self, meeting: Meeting, extra_bindings: list[tuple[str, str, str]] = ()) -> None:
         super().__init__()
         self.meeting = meeting
+        for key, action, description in extra_bindings:  # plugins' commands with a key
+            self._bindings.bind(key, action, description)
         self._roster_ids: list[str] = []
         stage = meeting.state.stage
         # Known from the start, so the first draw does not rebuild the footer.
@@ -128,6 +130,10 @@ class FacilitatorScreen(KScreen):
         self.query_one(MeetingClock).show(state, now)
         self._show_round(state, now)
         panel = flow_panel(state, now)
+        extra = self.app.plugin_facilitator_text(state)
+        if extra is not None:
+            panel.append("\n" if panel.plain else "")
+            panel.append_text(extra)
         flow = self.query_one("#flow-panel", Static)
         flow.update(panel)
         flow.display = bool(panel.plain)

@@ -67,6 +67,10 @@ class ProjectorScreen(KScreen):
         timer.update(clock_text(remaining) if remaining is not None else "")
         timer.set_class(remaining is not None and remaining < 0, "over")
         panel = view_panel(view, rules=False)
+        extra = self.app.plugin_projector_text(view)
+        if extra is not None:
+            panel.append("\n" if panel.plain else "")
+            panel.append_text(extra)
         flow = self.query_one("#proj-flow", Static)
         flow.update(panel)
         flow.display = bool(panel.plain)
@@ -81,6 +85,9 @@ class ProjectorScreen(KScreen):
         band.display = bool(speakers.plain)
         if view.reflecting is not None and view.reflecting.phase is not None:
             rules = "\n".join(f"・{line}" for line in phase_rules(view.reflecting.phase))
+        elif not view.rules and view.stage_type in self.app.stage_types:
+            kind = self.app.stage_types[view.stage_type][1]
+            rules = pick({k: "\n".join(f"・{r}" for r in v) for k, v in kind.rules.items()})
         elif view.rules:
             rules = pick({k: "\n".join(f"・{r}" for r in v) for k, v in view.rules.items()})
         else:

@@ -1,0 +1,93 @@
+"""The narrow API object a plugin receives: read the state, append its own events, notify,
+read its own settings. Never the App, so the app can change inside without breaking plugins.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import current_language, pick
+from .model.events import VISIBILITIES, Actor, Event, plugin_kind
+from .model.state import MeetingState
+from .model.views import ProjectorView
+from .store.session import SessionLog
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What a projector rendering may use: the room's view, and this plugin's events that were
+    written with ``visibility="public"``. Nothing minutes-only or private can reach it."""
+
+    room: ProjectorView
+    events: tuple[Event, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    lang: str = "ja"
+
+    def text(self, texts: Mapping[str, str] | str) -> str:
+        return pick(texts, self.lang)
+
+
+class PluginAPI:
+    """Given to every hook as ``api``. ``state()`` and ``append()`` need an open session."""
+
+    def __init__(
+        self,
+        name: str,
+        log: SessionLog | None = None,
+        settings: Mapping[str, Any] | None = None,
+        notify: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.name = name
+        self.settings: Mapping[str, Any] = dict(settings or {})
+        self._log = log
+        self._notify = notify
+        self._clock = clock
+        self.notices: list[str] = []  # kept when there is no screen to show them on
+
+    @property
+    def lang(self) -> str:
+        return current_language()
+
+    def text(self, texts: Mapping[str, str] | str) -> str:
+        """Choose the current language from ``{"ja": …, "en": …}``."""
+        return pick(texts, self.lang)
+
+    def now(self) -> float:
+        return self._clock()
+
+    def state(self) -> MeetingState | None:
+        """The meeting's state, folded from the log (``None`` outside a session)."""
+        return self._log.state() if self._log is not None else None
+
+    def events(self) -> list[Event]:
+        """This plugin's own events, oldest first."""
+        state = self.state()
+        return list(state.plugin_events.get(self.name, ())) if state else []
+
+    def append(
+        self, name: str, data: Mapping[str, Any] | None = None, visibility: str = "minutes"
+    ) -> Event:
+        """Save an event ``"<plugin>:<name>"``. Only ``visibility="public"`` events reach the
+        projector; ``"private"`` ones stay out of default exports too."""
+        if self._log is None:
+            raise RuntimeError("no session is open")
+        if visibility not in VISIBILITIES:
+            raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+        payload = {**dict(data or {}), "visibility": visibility}
+        return self._log.append(
+            plugin_kind(self.name, name), payload, actor=Actor("plugin", self.name)
+        )
+
+    def notify(self, message: str) -> None:
+        """A calm notice on the screen (or kept in ``notices`` when there is none)."""
+        self.notices.append(message)
+        if self._notify is not None:
+            self._notify(message)
+
+    def public_view(self, room: ProjectorView) -> PublicView:
+        events = tuple(e for e in self.events() if e.data.get("visibility") == "public")
+        return PublicView(room, events, self.settings, self.lang)

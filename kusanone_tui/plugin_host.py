@@ -1,0 +1,343 @@
+"""Finding, loading and calling plugins, each in isolation.
+
+Plugins come from the entry-point group ``kusanone_tui`` (installed packages, and the built-in
+plugins of this repository's ``plugins/`` folder, registered the same way) and from loose ``.py``
+files in the store's ``plugins/`` folder or a ``--plugins-dir``. Every call into a plugin (a
+hook, a drawing function, a command) goes through :meth:`PluginHost.guard`: an exception switches
+that plugin off for the session, is reported, and the meeting goes on. ``KUSANONE_STRICT_PLUGINS=1``
+re-raises instead, for plugin authors. ``KUSANONE_PLUGINS=a,b`` loads only those plugins;
+``KUSANONE_DISABLE_PLUGINS=c`` never loads ``c``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+import pluggy
+
+from . import hooks
+from .api import PluginAPI
+from .plugin_types import Command, MinutesSection, Panel, ReportFigure, StageType, TemplateSource
+from .store.session import SessionLog
+
+GROUP = "kusanone_tui"
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+T = TypeVar("T")
+
+#: What each register hook accepts.
+_REGISTERED: dict[str, type] = {
+    "register_stage_types": StageType,
+    "register_panels": Panel,
+    "register_commands": Command,
+    "register_templates": TemplateSource,
+    "minutes_sections": MinutesSection,
+    "report_figures": ReportFigure,
+}
+
+
+class PluginFailure(Exception):
+    """Raised instead of switching a plugin off when ``KUSANONE_STRICT_PLUGINS=1``."""
+
+
+@dataclass
+class PluginRecord:
+    """One plugin as ``kusanone plugins`` shows it."""
+
+    name: str
+    source: str  # "built-in", "package" or "file"
+    version: str | None = None
+    location: str | None = None
+    hooks: list[str] = field(default_factory=list)
+    error: str | None = None
+    enabled: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "source": self.source,
+            "location": self.location,
+            "hooks": self.hooks,
+            "enabled": self.enabled,
+            "error": self.error,
+        }
+
+
+def plugin_name(raw: str) -> str:
+    """A plugin's namespace from an entry-point or file name: ``My-Plugin`` → ``my_plugin``."""
+    name = re.sub(r"[^a-z0-9_]", "_", raw.strip().lower())
+    return name if _NAME.match(name) else f"p_{name}"
+
+
+def _names(variable: str) -> set[str] | None:
+    raw = os.environ.get(variable)
+    if raw is None:
+        return None
+    return {plugin_name(part) for part in raw.split(",") if part.strip()}
+
+
+class PluginHost:
+    def __init__(self, strict: bool | None = None) -> None:
+        self.pm = pluggy.PluginManager(hooks.PROJECT)
+        self.pm.add_hookspecs(hooks)
+        self.records: dict[str, PluginRecord] = {}
+        self.apis: dict[str, PluginAPI] = {}
+        self.strict = (
+            os.environ.get("KUSANONE_STRICT_PLUGINS", "") not in ("", "0")
+            if strict is None
+            else strict
+        )
+        self.allow = _names("KUSANONE_PLUGINS")
+        self.block = _names("KUSANONE_DISABLE_PLUGINS") or set()
+        self.log: SessionLog | None = None
+        self.settings: Mapping[str, Mapping[str, Any]] = {}
+        self.on_notice: Callable[[str], None] | None = None
+        self.on_failure: Callable[[str, str], None] | None = None
+
+    # -- finding and loading -------------------------------------------------------------------
+    @classmethod
+    def discover(
+        cls, dirs: Iterable[Path] = (), use_entry_points: bool = True, strict: bool | None = None
+    ) -> PluginHost:
+        host = cls(strict=strict)
+        if use_entry_points:
+            host.load_entry_points()
+        for folder in dirs:
+            host.load_dir(folder)
+        return host
+
+    def _wanted(self, name: str, record: PluginRecord) -> bool:
+        if name in self.block or (self.allow is not None and name not in self.allow):
+            record.enabled = False
+            record.error = "switched off by KUSANONE_PLUGINS / KUSANONE_DISABLE_PLUGINS"
+            self.records[name] = record
+            return False
+        return True
+
+    def load_entry_points(self) -> None:
+        for point in entry_points(group=GROUP):
+            name = plugin_name(point.name)
+            dist = getattr(point, "dist", None)
+            source = "built-in" if dist is not None and dist.name == "kusanone" else "package"
+            record = PluginRecord(name, source, dist.version if dist else None, point.value)
+            if name in self.records or not self._wanted(name, record):
+                continue
+            try:
+                module = point.load()
+            except BaseException as error:  # a broken package must not stop the app
+                self._load_failed(record, error)
+                continue
+            self.add(module, name=name, source=source, version=record.version, location=point.value)
+
+    def load_dir(self, folder: Path) -> None:
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.py")):
+            if not path.name.startswith("_"):
+                self.load_file(path)
+
+    def load_file(self, path: Path) -> None:
+        name = plugin_name(path.stem)
+        record = PluginRecord(name, "file", None, str(path))
+        if name in self.records or not self._wanted(name, record):
+            return
+        try:
+            spec = importlib.util.spec_from_file_location(f"kusanone_plugin_{name}", path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module
+            spec.loader.exec_module(module)
+        except BaseException as error:
+            sys.modules.pop(f"kusanone_plugin_{name}", None)
+            self._load_failed(record, error)
+            return
+        self.add(
+            module,
+            name=name,
+            source="file",
+            version=getattr(module, "__version__", None),
+            location=str(path),
+        )
+
+    def _load_failed(self, record: PluginRecord, error: BaseException) -> None:
+        record.enabled = False
+        record.error = _describe(error)
+        self.records[record.name] = record
+        if self.strict:
+            raise PluginFailure(f"plugin {record.name} failed to load: {record.error}") from error
+
+    def add(
+        self,
+        plugin: ModuleType | object,
+        name: str | None = None,
+        source: str = "file",
+        version: str | None = None,
+        location: str | None = None,
+    ) -> str:
+        """Register a plugin module or object directly (tests, the testing fixtures).
+
+        Without ``name``: the module's ``PLUGIN_NAME``, else its name without a
+        ``kusanone_`` prefix (``kusanone_hitokoto`` → ``hitokoto``, as its entry point says).
+        """
+        if name is None:
+            name = getattr(plugin, "PLUGIN_NAME", None)
+        if name is None:
+            raw = getattr(plugin, "__name__", type(plugin).__name__).rsplit(".", 1)[-1]
+            name = raw.removeprefix("kusanone_plugin_").removeprefix("kusanone_")
+        name = plugin_name(name)
+        record = PluginRecord(
+            name, source, version or getattr(plugin, "__version__", None), location
+        )
+        if not self._wanted(name, record):
+            return name
+        try:
+            self.pm.register(plugin, name=name)
+        except Exception as error:  # e.g. a hook name that is not in the contract
+            self._load_failed(record, error)
+            return name
+        record.hooks = sorted(impl_name for impl_name in _hook_names(self.pm, name))
+        self.records[name] = record
+        self.apis[name] = self._api(name)
+        return name
+
+    def remove(self, name: str) -> None:
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+        self.records.pop(name, None)
+        self.apis.pop(name, None)
+
+    # -- the session ---------------------------------------------------------------------------
+    def _api(self, name: str) -> PluginAPI:
+        return PluginAPI(name, self.log, self.settings.get(name, {}), self._notice_from(name))
+
+    def _notice_from(self, name: str) -> Callable[[str], None]:
+        def notice(message: str) -> None:
+            if self.on_notice is not None:
+                self.on_notice(f"{name}: {message}")
+
+        return notice
+
+    def bind(
+        self, log: SessionLog | None, settings: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
+        """Give every plugin an API bound to ``log`` (and its own settings)."""
+        self.log = log
+        if settings is not None:
+            self.settings = settings
+        self.apis = {name: self._api(name) for name in self.active()}
+
+    def active(self) -> list[str]:
+        return [name for name, record in self.records.items() if record.enabled]
+
+    # -- calling, in isolation -------------------------------------------------------------------
+    def fail(self, name: str, error: BaseException, where: str) -> None:
+        """Switch a plugin off for the session, and say so."""
+        record = self.records.get(name)
+        detail = f"{where}: {_describe(error)}"
+        if self.strict:
+            raise PluginFailure(f"plugin {name} failed in {detail}") from error
+        if record is not None:
+            record.enabled = False
+            record.error = detail
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+        if self.on_failure is not None:
+            self.on_failure(name, detail)
+
+    def guard(
+        self, name: str, where: str, function: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T | None:
+        """Run a plugin's function; if it raises, switch the plugin off and return ``None``."""
+        record = self.records.get(name)
+        if record is None or not record.enabled:
+            return None
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:
+            self.fail(name, error, where)
+            return None
+
+    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook`` on each plugin separately, passing only the arguments it asks for."""
+        results = []
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            name = impl.plugin_name
+            args = {**kwargs, "api": self.apis.get(name) or self._api(name)}
+            wanted = {key: args[key] for key in impl.argnames if key in args}
+            result = self.guard(name, hook, impl.function, **wanted)
+            results.append((name, result))
+        return results
+
+    def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a register hook and gather what each plugin registered, tagged by plugin."""
+        expected = _REGISTERED[hook]
+        gathered: list[tuple[str, Any]] = []
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            name = impl.plugin_name
+            items: list[Any] = []
+
+            def register(item: Any, _items: list[Any] = items) -> None:
+                if not isinstance(item, expected):
+                    raise TypeError(f"register() takes a {expected.__name__}, not {item!r}")
+                _items.append(item)
+
+            args = {**kwargs, "register": register, "api": self.apis.get(name) or self._api(name)}
+            wanted = {key: args[key] for key in impl.argnames if key in args}
+            before = self.records.get(name)
+            self.guard(name, hook, impl.function, **wanted)
+            if before is not None and before.enabled:
+                gathered.extend((name, item) for item in items)
+        return gathered
+
+    # -- what plugins contributed ------------------------------------------------------------------
+    def stage_types(self) -> dict[str, tuple[str, StageType]]:
+        return {item.name: (name, item) for name, item in self.collect("register_stage_types")}
+
+    def panels(self) -> list[tuple[str, Panel]]:
+        return self.collect("register_panels")
+
+    def commands(self) -> list[tuple[str, Command]]:
+        return self.collect("register_commands")
+
+    def templates(self) -> dict[str, str]:
+        return {item.id: item.text for _, item in self.collect("register_templates")}
+
+    def minutes_sections(self) -> list[tuple[str, MinutesSection]]:
+        return self.collect("minutes_sections")
+
+    def report_figures(self) -> list[tuple[str, ReportFigure]]:
+        return self.collect("report_figures")
+
+    def announce(self, event: Any) -> None:
+        """Tell the observers about one new event."""
+        self.call("on_event", event=event)
+
+
+def _hook_names(pm: pluggy.PluginManager, name: str) -> list[str]:
+    plugin = pm.get_plugin(name)
+    return [caller.name for caller in pm.get_hookcallers(plugin) or ()]
+
+
+def _describe(error: BaseException) -> str:
+    """One line: the error, and where in the plugin it happened."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = ""
+    for frame in reversed(frames):
+        path = frame.filename.replace(os.sep, "/").split("/site-packages/")[-1]
+        if "kusanone_tui" not in path and not path.startswith("<frozen"):
+            where = f" ({Path(frame.filename).name}:{frame.lineno})"
+            break
+    return f"{type(error).__name__}: {error}{where}"
