@@ -202,8 +202,16 @@ class PluginHost:
         if not self._wanted(name, record):
             return name
         try:
+            unknown = [
+                attribute
+                for attribute in dir(plugin)
+                if self.pm.parse_hookimpl_opts(plugin, attribute) is not None
+                and not hasattr(self.pm.hook, attribute)
+            ]
+            if unknown:  # a typo in a hook's name would otherwise be silently ignored
+                raise AttributeError(f"no such hook: {', '.join(unknown)} (see docs/plugins.md)")
             self.pm.register(plugin, name=name)
-        except Exception as error:  # e.g. a hook name that is not in the contract
+        except Exception as error:
             self._load_failed(record, error)
             return name
         record.hooks = sorted(impl_name for impl_name in _hook_names(self.pm, name))

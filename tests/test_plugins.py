@@ -299,3 +299,45 @@ def test_the_scaffold_passes_its_own_test(tmp_path):
     # and it is a real plugin: its template checks with the plugin loaded from its folder
     assert main(["plugin", "new", "tanuki", "--dir", str(tmp_path)]) == 2  # not overwritten
     assert main(["plugin", "new", "Bad Name", "--dir", str(tmp_path)]) == 2
+
+
+def test_minutes_sections_and_report_figures_are_collected_in_isolation():
+    from kusanone_tui.plugin_types import MinutesSection, ReportFigure
+
+    good = types.ModuleType("kusanone_good")
+    bad = types.ModuleType("kusanone_bad")
+
+    @hookimpl
+    def minutes_sections(register):
+        register(MinutesSection("m", {"ja": "出演"}, lambda view: "## 出演"))
+
+    @hookimpl
+    def report_figures(register, api):
+        register(ReportFigure("f", {"ja": "ゲーム会"}, lambda data: 3))
+
+    @hookimpl
+    def broken_sections(register):
+        register("not a section")  # the wrong kind of thing is refused like an exception
+
+    good.minutes_sections = minutes_sections
+    good.report_figures = report_figures
+    bad.minutes_sections = broken_sections
+    host = PluginHost()
+    host.add(good)
+    host.add(bad)
+    assert [(name, section.name) for name, section in host.minutes_sections()] == [("good", "m")]
+    assert [figure.compute(None) for _, figure in host.report_figures()] == [3]
+    assert not host.records["bad"].enabled and "MinutesSection" in host.records["bad"].error
+
+
+def test_a_hook_that_is_not_in_the_contract_is_reported():
+    odd = types.ModuleType("kusanone_odd")
+
+    @hookimpl
+    def register_everything(register):
+        pass
+
+    odd.register_everything = register_everything
+    host = PluginHost()
+    host.add(odd)
+    assert not host.records["odd"].enabled and "register_everything" in host.records["odd"].error
