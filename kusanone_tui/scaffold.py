@@ -143,11 +143,11 @@ def test_the_plugin_says_what_it_is():
 README = """\
 # kusanone-{dash}
 
-A plugin for kusanone. Try it without installing:
+A plugin for kusanone.
 
-    kusanone --plugins-dir kusanone_{name} start {name}_kai   # loose file use: see docs
-    pip install -e '.[test]' && python -m pytest                # its tests
-    pip install -e . && kusanone plugins                        # installed: listed as a package
+    pip install -e '.[test]' && python -m pytest     # its tests
+    kusanone plugins                                  # listed as a package, with its hooks
+    kusanone start {name}_kai                         # a meeting that uses its stage
 """
 
 

@@ -30,8 +30,10 @@ def make_order(participant_ids: Sequence[str], mode: str, seed: int | None = Non
 
 
 def in_round(state: MeetingState) -> bool:
+    """A round stage, or any stage whose template says ``turns = true`` (a plugin's stage where
+    people take turns, like drawing a card each)."""
     stage = state.stage
-    return stage is not None and stage.type == "round"
+    return stage is not None and (stage.type == "round" or stage.options.get("turns") is True)
 
 
 def queue(state: MeetingState) -> list[str]:

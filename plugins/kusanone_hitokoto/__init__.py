@@ -74,6 +74,7 @@ id = "cards"
 type = "hitokoto"
 title = { ja = "ひとことカード", en = "Hitokoto cards" }
 minutes = 20
+turns = true   # みんなで順番に（t で次の人、s でパス）
 rules.ja = ["カードのお題で、ひとことだけ", "話したくないカードは戻してよい", "聞く人は聞くだけで"]
 rules.en = ["A few words on the card", "Any card may be put back", "Listeners simply listen"]
 

@@ -61,7 +61,7 @@ class FacilitatorScreen(KScreen):
         self._roster_ids: list[str] = []
         stage = meeting.state.stage
         # Known from the start, so the first draw does not rebuild the footer.
-        self._stage_type: str | None = stage.type if stage else None
+        self._stage_type = (stage.type, rounds.in_round(meeting.state)) if stage else None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,6 +90,8 @@ class FacilitatorScreen(KScreen):
         self.update_view(self.meeting.state, self.app.now())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in STAGE_ACTIONS["round"]:
+            return rounds.in_round(self.meeting.state)  # also a plugin stage with turns
         for stage_type, actions in STAGE_ACTIONS.items():
             if action in actions:
                 stage = self.meeting.state.stage
@@ -114,7 +116,7 @@ class FacilitatorScreen(KScreen):
             self.query_one("#stage-title", Static).update(pick(stage.title))
         self.update_clock(state, now)
         self._show_roster(state)
-        stage_type = state.stage.type if state.stage else None
+        stage_type = (state.stage.type, rounds.in_round(state)) if state.stage else None
         if stage_type != self._stage_type:
             self._stage_type = stage_type
             self.refresh_bindings()  # the stage's own keys come and go with the stage
