@@ -62,9 +62,14 @@ class KeyBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         seen: set[str] = set()
         # "?" (every key) comes first, so it never falls off a narrow screen.
-        actives = sorted(
-            self.screen.active_bindings.values(), key=lambda a: a.binding.action != "help"
-        )
+        # Then the keys of the stage at hand (they change), then the rest.
+        stage_keys = getattr(self.screen, "stage_keys", frozenset())
+
+        def order(active) -> int:
+            action = active.binding.action
+            return 0 if action == "help" else 1 if action in stage_keys else 2
+
+        actives = sorted(self.screen.active_bindings.values(), key=order)
         for active in actives:
             binding, node = active.binding, active.node
             if not binding.show or not binding.description or binding.action in seen:

@@ -89,6 +89,12 @@ class FacilitatorScreen(KScreen):
     def on_mount(self) -> None:
         self.update_view(self.meeting.state, self.app.now())
 
+    @property
+    def stage_keys(self) -> frozenset[str]:
+        """Actions that belong to a kind of stage: the key bar shows them first."""
+        plugin = {action for _, action, _ in self.app.plugin_bindings()}
+        return frozenset().union(*STAGE_ACTIONS.values(), plugin)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in STAGE_ACTIONS["round"]:
             return rounds.in_round(self.meeting.state)  # also a plugin stage with turns
