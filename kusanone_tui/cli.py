@@ -76,7 +76,7 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(host=None) -> argparse.ArgumentParser:
     parser = _Parser(prog="kusanone", description=t("cli.description"))
     parser.add_argument("--version", action=_VersionAction)
     _common(parser, top=True)
@@ -136,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     new_plugin.add_argument("name", help="the plugin's name (letters, digits, _)")
     new_plugin.add_argument("--dir", help="where to write it (default: here)")
     _common(new_plugin, top=False)
+
+    for name, command in host.cli_commands() if host is not None else ():
+        if command.name in sub.choices:
+            continue  # a plugin cannot replace a built-in command
+        extra = sub.add_parser(command.name, help=f"{command.help} [{name}]")
+        extra.set_defaults(_plugin_command=(name, command))
+        _common(extra, top=False)
+        host.guard(name, f"cli {command.name}", command.configure, extra)
     return parser
 
 
@@ -314,6 +322,32 @@ COMMANDS = {
 }
 
 
+def _early_host(argv: list[str]):
+    """Plugins, found before parsing, so their subcommands are part of the command line."""
+    from .plugin_host import PluginHost
+
+    def values(flag: str) -> list[str]:
+        found = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == flag]
+        return found + [a.split("=", 1)[1] for a in argv if a.startswith(flag + "=")]
+
+    data = (values("--data") or [None])[-1]
+    dirs = [resolve_root(data) / "plugins", *map(Path, values("--plugins-dir"))]
+    return PluginHost.discover(dirs)
+
+
+def _run_plugin_command(args: argparse.Namespace) -> int:
+    name, command = args._plugin_command
+    host = args._host
+    try:
+        status = command.run(args)
+    except ValueError as error:  # the plugin's way to say "your input is wrong"
+        raise CliError(str(error), EXIT_USAGE) from None
+    except Exception as error:
+        host.fail(name, error, f"cli {command.name}")
+        raise CliError(t("plugins.failed", name=name, detail=host.records[name].error)) from None
+    return int(status or 0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the parser's own texts are made.
@@ -326,9 +360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         None,
     )
     set_language(resolve_language(lang_flag))
-    parser = build_parser()
+    host = _early_host(argv)
+    parser = build_parser(host)
     args = parser.parse_args(argv)
+    args._host = host
     try:
+        if getattr(args, "_plugin_command", None):
+            return _run_plugin_command(args)
         return COMMANDS.get(args.command, cmd_home)(args)
     except TemplateError as error:
         print(t("cli.error", message=t("cli.bad_template", detail=error)), file=sys.stderr)

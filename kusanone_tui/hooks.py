@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .api import PluginAPI
     from .model.events import Event
     from .plugin_types import (
+        CliCommand,
         Command,
         MinutesSection,
         Panel,
@@ -65,6 +66,12 @@ def minutes_sections(register: Callable[[MinutesSection], None], api: PluginAPI)
 def report_figures(register: Callable[[ReportFigure], None], api: PluginAPI) -> None:
     """Add figures to the community report (counts of what the platform grew):
     ``register(ReportFigure("games", {"ja": "ゲーム会"}, compute))``."""
+
+
+@hookspec
+def register_cli_commands(register: Callable[[CliCommand], None]) -> None:
+    """Add a subcommand to the ``kusanone`` command line, for work before or after a meeting:
+    ``register(CliCommand("games", "plan game tables", configure, run))``."""
 
 
 @hookspec

@@ -27,7 +27,15 @@ import pluggy
 
 from . import hooks
 from .api import PluginAPI
-from .plugin_types import Command, MinutesSection, Panel, ReportFigure, StageType, TemplateSource
+from .plugin_types import (
+    CliCommand,
+    Command,
+    MinutesSection,
+    Panel,
+    ReportFigure,
+    StageType,
+    TemplateSource,
+)
 from .store.session import SessionLog
 
 GROUP = "kusanone_tui"
@@ -42,6 +50,7 @@ _REGISTERED: dict[str, type] = {
     "register_templates": TemplateSource,
     "minutes_sections": MinutesSection,
     "report_figures": ReportFigure,
+    "register_cli_commands": CliCommand,
 }
 
 
@@ -328,6 +337,9 @@ class PluginHost:
 
     def report_figures(self) -> list[tuple[str, ReportFigure]]:
         return self.collect("report_figures")
+
+    def cli_commands(self) -> list[tuple[str, CliCommand]]:
+        return self.collect("register_cli_commands")
 
     def announce(self, event: Any) -> None:
         """Tell the observers about one new event."""

@@ -80,3 +80,15 @@ class ReportFigure:
     name: str
     title: Texts
     compute: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A ``kusanone NAME …`` subcommand: ``configure(parser)`` adds its arguments (an
+    ``argparse`` parser, which may have sub-parsers of its own); ``run(args)`` does the work and
+    returns the exit status. A one-line message for a user's mistake: raise ``ValueError``."""
+
+    name: str
+    help: str
+    configure: Callable[[Any], None]
+    run: Callable[[Any], int]

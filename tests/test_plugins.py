@@ -341,3 +341,41 @@ def test_a_hook_that_is_not_in_the_contract_is_reported():
     host = PluginHost()
     host.add(odd)
     assert not host.records["odd"].enabled and "register_everything" in host.records["odd"].error
+
+
+CLI_PLUGIN = """
+from kusanone_tui import hookimpl
+from kusanone_tui.plugin_types import CliCommand
+
+def configure(parser):
+    parser.add_argument("word")
+
+def run(args):
+    if args.word == "bad":
+        raise ValueError("not that word")
+    if args.word == "crash":
+        raise RuntimeError("inside the plugin")
+    print("echo:" + args.word)
+    return 0
+
+@hookimpl
+def register_cli_commands(register):
+    register(CliCommand("echo", "say a word back", configure, run))
+    register(CliCommand("sessions", "tries to replace a built-in", configure, run))
+"""
+
+
+def test_a_plugin_adds_a_cli_subcommand(tmp_path, capsys):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "echoer.py").write_text(CLI_PLUGIN, "utf-8")
+    common = ["--plugins-dir", str(folder), "--data", str(tmp_path / "store")]
+    assert main(["echo", "やあ", *common]) == 0
+    assert capsys.readouterr().out.strip() == "echo:やあ"
+    assert main(["echo", "bad", *common]) == 2
+    assert capsys.readouterr().err.strip().endswith("not that word")
+    assert main(["echo", "crash", *common]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "echoer" in err[0] and "inside the plugin" in err[0]
+    assert main(["sessions", *common]) == 0  # the built-in still answers
+    assert "echo" not in capsys.readouterr().out
