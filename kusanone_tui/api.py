@@ -30,6 +30,33 @@ class PublicView:
         return pick(texts, self.lang)
 
 
+@dataclass(frozen=True)
+class MinutesView:
+    """What a minutes section may use: this plugin's events that are public or minutes-only
+    (never private ones, unless the minutes were asked for with ``--include-private``), and
+    the session's folded state as the minutes see it (``export_state`` for that audience)."""
+
+    events: tuple[Event, ...]
+    state: Mapping[str, Any]
+    include_private: bool = False
+    lang: str = "ja"
+
+    def text(self, texts: Mapping[str, str] | str) -> str:
+        return pick(texts, self.lang)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What a report figure may use: the sessions in the report's period (their exported
+    minutes-level state, oldest first) and the community registry's records."""
+
+    sessions: tuple[Mapping[str, Any], ...]
+    groups: tuple[Any, ...] = ()
+    activities: tuple[Any, ...] = ()
+    collaborations: tuple[Any, ...] = ()
+    plugin_events: Mapping[str, tuple[Event, ...]] = field(default_factory=dict)
+
+
 class PluginAPI:
     """Given to every hook as ``api``. ``state()`` and ``append()`` need an open session."""
 
@@ -87,6 +114,14 @@ class PluginAPI:
         self.notices.append(message)
         if self._notify is not None:
             self._notify(message)
+
+    def minutes_view(self, state: MeetingState, include_private: bool = False) -> MinutesView:
+        from .model.views import export_state
+
+        allowed = VISIBILITIES if include_private else ("public", "minutes")
+        events = tuple(e for e in self.events() if e.data.get("visibility", "minutes") in allowed)
+        audience = "private" if include_private else "minutes"
+        return MinutesView(events, export_state(state, audience), include_private, self.lang)
 
     def public_view(self, room: ProjectorView) -> PublicView:
         events = tuple(e for e in self.events() if e.data.get("visibility") == "public")
