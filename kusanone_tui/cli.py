@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .i18n import resolve_language, set_language, t
+from .i18n import current_language, resolve_language, set_language, t
 from .model.template import TemplateError
 from .model.views import export_events, export_state
 from .store.sessions import SessionNotFound, SessionStore, dumps, resolve_root
@@ -85,6 +85,7 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a session from a template")
     new.add_argument("template", help="built-in template id or a .toml file")
     new.add_argument("--title", help="the session's title")
+    new.add_argument("--place", help="where the meeting is held (for the minutes)")
     _common(new, top=False)
 
     sessions = sub.add_parser("sessions", help="list sessions in the store")
@@ -93,7 +94,12 @@ def build_parser(host=None) -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="export a session's events and state")
     export.add_argument("session", help="session id, unique prefix, or file")
-    export.add_argument("--format", choices=("json",), default="json")
+    export.add_argument(
+        "--format",
+        choices=("json", "md", "html"),
+        default="json",
+        help="json: events and state; md, html: the minutes (議事録)",
+    )
     export.add_argument(
         "--include-private",
         action="store_true",
@@ -109,6 +115,7 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="start a meeting from a template (facilitator view)")
     start.add_argument("template", help="built-in template id or a .toml file")
     start.add_argument("--title", help="the session's title")
+    start.add_argument("--place", help="where the meeting is held (for the minutes)")
     _common(start, top=False)
 
     open_ = sub.add_parser("open", help="join or resume a session")
@@ -167,7 +174,7 @@ def _open(args: argparse.Namespace, ref: str):
 
 def cmd_new(args: argparse.Namespace) -> int:
     template = _template(args, args.template)
-    log = _store(args).create(template, title=args.title)
+    log = _store(args).create(template, title=args.title, place=args.place)
     print(t("cli.created", id=log.session_id))
     print(t("cli.file", path=log.path))
     return 0
@@ -194,15 +201,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     events = log.events()
     state = log.state()
     audience = "private" if args.include_private else "minutes"
-    document = {
-        "kusanone": _version(),
-        "session": log.session_id,
-        "audience": audience,
-        "exported_at": time.time(),
-        "state": export_state(state, audience),
-        "events": export_events(events, state, audience),
-    }
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.format in ("md", "html"):
+        from .minutes import minutes_markdown, plugin_sections, to_html
+
+        host = _host(args)
+        host.bind(log)
+        sections = plugin_sections(host, state, args.include_private)
+        text = minutes_markdown(state, args.include_private, sections)
+        if args.format == "html":
+            text = to_html(text, state.title or t("minutes.title"), current_language())
+    else:
+        document = {
+            "kusanone": _version(),
+            "session": log.session_id,
+            "audience": audience,
+            "exported_at": time.time(),
+            "state": export_state(state, audience),
+            "events": export_events(events, state, audience),
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if args.include_private:
         print(t("cli.private_included"), file=sys.stderr)
     if not args.output or args.output == "-":
@@ -258,7 +275,8 @@ def _run_app(args: argparse.Namespace, log, role: str, store: SessionStore | Non
 
 def cmd_start(args: argparse.Namespace) -> int:
     template = _template(args, args.template)
-    return _run_app(args, _store(args).create(template, title=args.title), "facilitator")
+    log = _store(args).create(template, title=args.title, place=args.place)
+    return _run_app(args, log, "facilitator")
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -90,6 +90,7 @@ class MeetingState:
     """Everything a screen or an export needs, folded from the log."""
 
     title: str = ""
+    place: str = ""
     template: Template | None = None
     created_at: float | None = None
     participants: dict[str, Participant] = field(default_factory=dict)
@@ -165,6 +166,7 @@ def apply(state: MeetingState, event: Event) -> MeetingState:
 
 def _session_created(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
     state.title = str(data.get("title") or "")
+    state.place = str(data.get("place") or "")
     state.created_at = event.at
     try:
         state.template = Template.from_dict(data.get("template") or {})

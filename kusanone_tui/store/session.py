@@ -55,9 +55,10 @@ class SessionLog:
         template: Template,
         title: str | None = None,
         actor: Actor | None = None,
+        place: str | None = None,
         **kwargs: Any,
     ) -> SessionLog:
-        """Start a new session file from ``template``."""
+        """Start a new session file from ``template`` (``place``: where it is held)."""
         path = Path(path)
         if path.exists():
             raise FileExistsError(path)
@@ -67,6 +68,7 @@ class SessionLog:
             {
                 "title": title or template.title.get("ja", template.id),
                 "template": template.to_dict(),
+                **({"place": place} if place else {}),
             },
             actor=actor or Actor("facilitator"),
         )

@@ -69,6 +69,7 @@ class KusanoneApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     BINDINGS = [
         Binding("question_mark", "help", "keys.help"),
+        Binding("f4", "minutes", "keys.minutes"),
         Binding("ctrl+q", "quit", "keys.quit"),
     ]
 
@@ -365,6 +366,13 @@ class KusanoneApp(App):
                     key = binding.key_display or self.get_key_display(binding)
                     rows.append((key, binding.description))
         return rows
+
+    def action_minutes(self) -> None:
+        """The minutes so far (F4), as the minutes would read: nothing private."""
+        from .screens.minutes import MinutesScreen
+
+        if self.session_log is not None and self.role != "projector":
+            self.push_screen(MinutesScreen(self.session_log.state(), self.plugins))
 
     def action_help(self) -> None:
         from .dialogs import HelpDialog

@@ -1,0 +1,206 @@
+"""Minutes (議事録): Markdown and printable HTML built from a session's log.
+
+Only what the minutes may hold: public and minutes-only notes; names only of people who agreed to
+be named in the minutes (others are 参加者A, B, …); attendance as counts by 立場; no pass, ever.
+Private entries (backstage records, private notes) appear only when asked for, in a section of
+their own that says so on every line.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .i18n import pick, t
+from .model.backstage import record_kind
+from .model.breakout import SUMMARY_TAG
+from .model.reflecting import PHASES
+from .model.state import POSITIONS, MeetingState, Note
+
+PRIVATE_MARK = "🔒"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A plugin's section: a heading and its Markdown."""
+
+    title: str
+    markdown: str
+
+
+def letter_labels(state: MeetingState) -> dict[str, str]:
+    """Display names for the minutes: a name where its owner agreed, else 参加者A, B, …"""
+    labels: dict[str, str] = {}
+    count = 0
+    for person in state.participants.values():
+        if person.minutes_name and person.name:
+            labels[person.id] = person.name
+            continue
+        letters, n = "", count
+        while True:  # A … Z, AA, AB …
+            letters = chr(ord("A") + n % 26) + letters
+            n = n // 26 - 1
+            if n < 0:
+                break
+        labels[person.id] = t("minutes.anonymous", letter=letters)
+        count += 1
+    return labels
+
+
+def _clock(at: float | None) -> str:
+    return time.strftime("%H:%M", time.localtime(at)) if at else "--:--"
+
+
+def _line(text: str | None) -> str:
+    # One note, one list item: keep the author's words, but not Markdown structure.
+    return " ".join((text or "").split())
+
+
+def minutes_markdown(
+    state: MeetingState,
+    include_private: bool = False,
+    sections: Sequence[Section] = (),
+) -> str:
+    """The minutes of one session, as Markdown."""
+    labels = letter_labels(state)
+    reach = ("public", "minutes", "private") if include_private else ("public", "minutes")
+    notes = [n for n in state.notes.values() if not n.redacted and n.visibility in reach]
+    shared = [n for n in notes if n.visibility != "private"]
+    out: list[str] = [f"# {state.title or t('minutes.title')}", ""]
+    when = state.meeting_started_at or state.created_at
+    out.append(f"- {t('minutes.date')}: {time.strftime('%Y-%m-%d', time.localtime(when or 0))}")
+    out.append(f"- {t('minutes.place')}: {state.place or '—'}")
+    if state.template is not None:
+        out.append(f"- {t('minutes.template')}: {pick(state.template.title)}")
+    out.append("")
+
+    out += [f"## {t('minutes.attendance')}", ""]
+    counts = {p: 0 for p in (*POSITIONS, None)}
+    for person in state.participants.values():
+        counts[person.position if person.position in POSITIONS else None] += 1
+    out.append(f"- {t('minutes.total')}: {len(state.participants)}")
+    for position, number in counts.items():
+        if number:
+            label = t(f"position.{position}") if position else t("minutes.no_position")
+            out.append(f"- {label}: {number}")
+    out.append("")
+
+    if state.stage_history and state.template is not None:
+        out += [f"## {t('minutes.stages')}", ""]
+        for index, started, ended in state.stage_history:
+            stage = state.template.stages[index]
+            actual = f"{(ended - started) / 60:.0f}" if ended else "—"
+            out.append(
+                f"- {_clock(started)}–{_clock(ended)} {pick(stage.title)}"
+                f"（{t('minutes.planned', m=f'{stage.minutes:g}')}・"
+                f"{t('minutes.actual', m=actual)}）"
+            )
+        out.append("")
+
+    def speaker(note: Note) -> str:
+        return f"{labels[note.participant_id]}: " if note.participant_id in labels else ""
+
+    def stage_type(note: Note) -> str | None:
+        if note.stage_index is None or state.template is None:
+            return None
+        return state.template.stages[note.stage_index].type
+
+    updates = [n for n in shared if stage_type(n) == "round" and not n.group_id]
+    if updates:
+        out += [f"## {t('minutes.updates')}", ""]
+        out += [f"- {speaker(n)}{_line(n.text)}" for n in updates]
+        out.append("")
+
+    by_phase = {phase: [n for n in shared if f"phase:{phase}" in n.tags] for phase in PHASES}
+    if any(by_phase.values()):
+        out += [f"## {t('minutes.reflecting')}", ""]
+        for phase, items in by_phase.items():
+            if items:
+                out += [f"### {t(f'reflecting.{phase}')}", ""]
+                out += [f"- {speaker(n)}{_line(n.text)}" for n in items]
+                out.append("")
+
+    groups = state.breakout.groups
+    if groups:
+        out += [f"## {t('minutes.breakouts')}", ""]
+        for group in groups.values():
+            out.append(f"### {pick(group.name)}")
+            out.append("")
+            if group.topic:
+                out += [f"{t('breakout.topic')}: {group.topic}", ""]
+            summary = [n for n in shared if n.group_id == group.id and SUMMARY_TAG in n.tags]
+            out += [f"- {_line(n.text)}" for n in summary] or [f"- {t('breakout.no_summary')}"]
+            out.append("")
+
+    counted = {id(n) for n in updates} | {id(n) for items in by_phase.values() for n in items}
+    counted |= {id(n) for n in shared if n.group_id and SUMMARY_TAG in n.tags}
+    other = [n for n in shared if id(n) not in counted]
+    if other:
+        out += [f"## {t('minutes.notes')}", ""]
+        out += [f"- {speaker(n)}{_line(n.text)}" for n in other]
+        out.append("")
+
+    for section in sections:
+        out += [f"## {section.title}", "", section.markdown.strip(), ""]
+
+    private = [n for n in notes if n.visibility == "private"]
+    if include_private and private:
+        out += [f"## {PRIVATE_MARK} {t('minutes.private')}", ""]
+        out += [f"> {t('minutes.private_hint')}", ""]
+        for note in private:
+            kind = record_kind(note.tags)
+            head = f"{t(f'backstage.{kind}')}: " if kind else ""
+            people = f"（{'、'.join(note.people)}）" if note.people else ""
+            invited = f" → {note.invited_to}" if note.invited_to else ""
+            text = "" if note.text == "・" else _line(note.text)
+            out.append(f"- {PRIVATE_MARK} {head}{speaker(note)}{text}{people}{invited}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+CSS = """
+body { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif;
+       max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.7; color: #222; }
+h1 { font-size: 1.6em; border-bottom: 2px solid #6a8f95; padding-bottom: .2em; }
+h2 { font-size: 1.25em; margin-top: 1.6em; color: #36595e; }
+h3 { font-size: 1.05em; }
+ul { padding-left: 1.4em; }
+blockquote { margin: 0; padding: .2em 1em; border-left: 4px solid #c9a66b; color: #555; }
+table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: .2em .6em; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+"""
+
+
+def to_html(markdown: str, title: str, lang: str = "ja", extra_head: str = "") -> str:
+    """A clean, printable, well-formed single HTML file."""
+    from markdown_it import MarkdownIt
+
+    body = (
+        MarkdownIt("commonmark", {"xhtmlOut": True, "html": False}).enable("table").render(markdown)
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8" />\n'
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n{extra_head}</head>\n"
+        f"<body>\n{body}</body>\n</html>\n"
+    )
+
+
+def plugin_sections(host, state: MeetingState, include_private: bool) -> list[Section]:
+    """Each plugin's minutes section, drawn in isolation."""
+    sections = []
+    for name, section in host.minutes_sections():
+        api = host.apis.get(name)
+        if api is None:
+            continue
+        view = api.minutes_view(state, include_private)
+        text = host.guard(name, f"minutes {section.name}", section.render, view)
+        if text:
+            sections.append(Section(pick(section.title), str(text)))
+    return sections
+
+
+def sections_from(pairs: Iterable[tuple[str, str]]) -> list[Section]:
+    return [Section(title, markdown) for title, markdown in pairs]

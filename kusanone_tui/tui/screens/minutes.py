@@ -1,0 +1,32 @@
+"""The minutes (議事録) as they stand, in Textual's Markdown widget. Never private entries."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Header, Markdown
+
+from ...i18n import t
+from ...minutes import minutes_markdown, plugin_sections
+from ...model.state import MeetingState
+from ..base import KModal
+
+
+class MinutesScreen(KModal[None]):
+    BINDINGS = [Binding("escape,f4", "close", "keys.back")]
+
+    def __init__(self, state: MeetingState, host) -> None:
+        super().__init__()
+        self.text = minutes_markdown(state, False, plugin_sections(host, state, False))
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="minutes"):
+            yield Markdown(self.text)
+
+    def on_mount(self) -> None:
+        self.sub_title = t("minutes.screen_title")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
