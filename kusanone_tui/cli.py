@@ -131,6 +131,20 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     )
     _common(demo, top=False)
 
+    report = sub.add_parser("report", help="the community report over sessions and registries")
+    report.add_argument(
+        "stores",
+        nargs="*",
+        metavar="DATA_DIR",
+        help="session stores (default: the usual store); several at once",
+    )
+    report.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD)")
+    report.add_argument("--until", metavar="DATE", help="up to this date (YYYY-MM-DD)")
+    report.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    report.add_argument("--screen", action="store_true", help="show it in the terminal")
+    _common(report, top=False)
+
     plugins = sub.add_parser("plugins", help="list plugins: name, version, source, hooks, errors")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
     _common(plugins, top=False)
@@ -295,6 +309,39 @@ def cmd_home(args: argparse.Namespace) -> int:
     return _run_app(args, None, "facilitator", store=_store(args))
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import report as reports
+
+    stores = reports.stores_from(args.stores) or [resolve_root(args.data)]
+    for store in stores:
+        if not store.is_dir():
+            raise CliError(t("report.no_store", path=store))
+    try:
+        built = reports.build(stores, args.since, args.until, host=_host(args))
+    except ValueError as error:
+        raise CliError(str(error), EXIT_USAGE) from None
+    if args.screen:
+        from .tui.report_app import ReportApp
+
+        ReportApp(built).run()
+        return 0
+    _write(args.output, reports.render(built, args.format))
+    return 0
+
+
+def _write(output: str | None, text: str) -> None:
+    """To stdout, or to a private file."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    out = Path(output)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print(t("cli.exported", path=out), file=sys.stderr)
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
     host = _host(args)
     records = sorted(host.records.values(), key=lambda r: r.name)
@@ -336,6 +383,7 @@ COMMANDS = {
     "open": cmd_open,
     "demo": cmd_demo,
     "plugins": cmd_plugins,
+    "report": cmd_report,
     "plugin": cmd_plugin_new,
 }
 

@@ -42,7 +42,7 @@ def full_meeting(
         "公民館のゲーム会を手伝いました",
         "最近は絵を描いています",
     ]
-    for index, text in enumerate(updates):
+    for index, text in enumerate(updates[: len(people)]):
         clock.advance(20)
         f.next_turn()
         if not text:
@@ -56,7 +56,7 @@ def full_meeting(
     f.next_turn()
     clock.advance(10 * 60)
     f.next_stage()  # リフレクティング
-    f.set_roles([people[0]], people[4], [people[1], people[3]])
+    f.set_roles([people[0]], people[-1], people[1:-1])
     for phase_note in ("話してみてほっとした", "〜かもしれないと感じました", "受け取りました"):
         f.next_phase()
         clock.advance(4 * 60)
@@ -79,3 +79,36 @@ def full_meeting(
     clock.advance(3 * 60)
     f.next_stage()  # the end
     return log
+
+
+def network_of_stores(root: Path) -> list[Path]:
+    """Two municipalities' stores: meetings over two fiscal years, and their registries."""
+    from kusanone_tui.store.registry import Registry
+    from kusanone_tui.store.sessions import COMMUNITY_FILE
+
+    hannan, other = root / "hannan", root / "misaki"
+    first = full_meeting(hannan, (2026, 3, 14), "3月の定例会")
+    second = full_meeting(
+        hannan,
+        (2026, 5, 9),
+        "5月の定例会",
+        names=("みどり", "さくらの母", "田中", "はじめて来た人"),
+    )
+    third = full_meeting(other, (2026, 6, 20), "岬町の交流会", names=("海", "山の家族"))
+    clock = FakeClock(time.mktime((2026, 3, 14, 15, 0, 0, 0, 0, -1)))
+    registry = Registry(hannan / COMMUNITY_FILE, clock=clock)
+    family = registry.add_group("まんまの会", session=first.session_id)
+    events = registry.add_group("イベント部会", session=first.session_id)
+    clock.advance(60 * 86400)
+    cafe = registry.add_group("居場所カフェ", session=second.session_id)
+    registry.add_activity(
+        "泉州トリガーフェス", "festival", "2026-05-09", (events.id,), session=second.session_id
+    )
+    registry.add_collaboration(
+        "フェスに家族会が出店", (family.id, events.id), "2026-05-09", session=second.session_id
+    )
+    registry.add_collaboration("カフェ見学", (cafe.id, family.id), "2026-06-01")
+    Registry(other / COMMUNITY_FILE, clock=clock).add_activity(
+        "海辺のボードゲーム会", "games", "2026-06-20", session=third.session_id
+    )
+    return [hannan, other]

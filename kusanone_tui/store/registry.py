@@ -58,8 +58,9 @@ def _today() -> str:
 class Registry:
     """Read and add groups, activities and collaborations."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, clock=time.time) -> None:
         self.db = LogDB(path)
+        self.clock = clock  # when a record is made (a fixed clock makes tests repeatable)
 
     def groups(self) -> list[Group]:
         return [Group(**{**doc, "id": doc["id"]}) for doc in self.db.table("groups").all()]
@@ -90,7 +91,7 @@ class Registry:
                 new_id()[:10],
                 name.strip(),
                 kind if kind in GROUP_KINDS else "group",
-                time.time(),
+                self.clock(),
                 session,
             )
             self.db.table("groups").insert(asdict(group))
@@ -111,7 +112,7 @@ class Registry:
             born_on or _today(),
             tuple(groups),
             session,
-            time.time(),
+            self.clock(),
         )
         self.db.table("activities").insert({**asdict(activity), "groups": list(groups)})
         return activity
@@ -124,7 +125,7 @@ class Registry:
         session: str | None = None,
     ) -> Collaboration:
         item = Collaboration(
-            new_id()[:10], text.strip(), tuple(groups), on or _today(), session, time.time()
+            new_id()[:10], text.strip(), tuple(groups), on or _today(), session, self.clock()
         )
         self.db.table("collaborations").insert({**asdict(item), "groups": list(groups)})
         return item
