@@ -68,3 +68,16 @@ def test_bad_input_is_one_line(tmp_path, capsys):
 def test_fiscal_year_boundaries():
     assert reports.fiscal_year("2027-03-31") == 2026
     assert reports.fiscal_year("2027-04-01") == 2027
+
+
+async def test_the_report_screen_in_the_terminal(tmp_path):
+    from kusanone_tui.testing import screen_text
+    from kusanone_tui.tui.report_app import ReportApp
+
+    app = ReportApp(reports.build(network_of_stores(tmp_path)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "新たな活動の創出数" in text and "2026年度" in text and "█" in text
+        assert "みどり" not in text
+        await pilot.press("q")
