@@ -5,6 +5,7 @@ private: the facilitator's screen may be mirrored on the projector."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets import Static
 
 from ..i18n import pick, t
 from ..model.state import MeetingState
@@ -65,3 +66,12 @@ def view_panel(view: ProjectorView, rules: bool = False) -> Text:
 def flow_panel(state: MeetingState, now: float) -> Text:
     """The facilitator's panel: the same view the room sees."""
     return view_panel(projector_view(state, now, anonymous))
+
+
+def show_panel(widget: Static, panel: Text, extra: Text | None) -> None:
+    """Draw the stage's panel plus what plugins add; hide the widget when there is nothing."""
+    if extra is not None:
+        panel.append("\n" if panel.plain else "")
+        panel.append_text(extra)
+    widget.update(panel)
+    widget.display = bool(panel.plain)

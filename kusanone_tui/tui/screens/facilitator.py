@@ -18,7 +18,7 @@ from ...model import round as rounds
 from ...model.state import MeetingState
 from ...model.views import participant_label
 from ..base import KScreen, anonymous, clock_text
-from ..panels import flow_panel
+from ..panels import flow_panel, show_panel
 from ..widgets import Agenda, KeyBar, MeetingClock
 
 #: Keys that belong to one kind of stage: the footer shows them only there, to stay calm.
@@ -137,14 +137,11 @@ class FacilitatorScreen(KScreen):
         timer.set_class(bool(state.clock and state.clock.paused_at is not None), "paused")
         self.query_one(MeetingClock).show(state, now)
         self._show_round(state, now)
-        panel = flow_panel(state, now)
-        extra = self.app.plugin_facilitator_text(state)
-        if extra is not None:
-            panel.append("\n" if panel.plain else "")
-            panel.append_text(extra)
-        flow = self.query_one("#flow-panel", Static)
-        flow.update(panel)
-        flow.display = bool(panel.plain)
+        show_panel(
+            self.query_one("#flow-panel", Static),
+            flow_panel(state, now),
+            self.app.plugin_facilitator_text(state),
+        )
 
     def _show_round(self, state: MeetingState, now: float) -> None:
         now_line = self.query_one("#round-now", Static)

@@ -16,7 +16,7 @@ from textual.widgets import Digits, Static
 from ...i18n import pick, t
 from ...model.views import ProjectorView
 from ..base import KScreen, clock_text
-from ..panels import phase_rules, view_panel
+from ..panels import phase_rules, show_panel, view_panel
 
 BOARD_SIZE = 8
 
@@ -66,14 +66,11 @@ class ProjectorScreen(KScreen):
             remaining = view.reflecting.remaining  # the room follows the phase's time box
         timer.update(clock_text(remaining) if remaining is not None else "")
         timer.set_class(remaining is not None and remaining < 0, "over")
-        panel = view_panel(view, rules=False)
-        extra = self.app.plugin_projector_text(view)
-        if extra is not None:
-            panel.append("\n" if panel.plain else "")
-            panel.append_text(extra)
-        flow = self.query_one("#proj-flow", Static)
-        flow.update(panel)
-        flow.display = bool(panel.plain)
+        show_panel(
+            self.query_one("#proj-flow", Static),
+            view_panel(view, rules=False),
+            self.app.plugin_projector_text(view),
+        )
         speakers = Text()
         if view.speaker or view.next_speaker:
             speakers.append(f"{t('meeting.now')}  ", style="dim")
