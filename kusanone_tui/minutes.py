@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .i18n import pick, t
@@ -200,7 +200,3 @@ def plugin_sections(host, state: MeetingState, include_private: bool) -> list[Se
         if text:
             sections.append(Section(pick(section.title), str(text)))
     return sections
-
-
-def sections_from(pairs: Iterable[tuple[str, str]]) -> list[Section]:
-    return [Section(title, markdown) for title, markdown in pairs]
