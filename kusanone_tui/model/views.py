@@ -9,7 +9,7 @@ renders a view cannot reach anything else.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .events import Event
@@ -182,6 +182,7 @@ class ProjectorView:
     groups: tuple[GroupView, ...] = ()
     regroup_soon: bool = False
     report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)  # present people, as the room sees
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,4 +284,5 @@ def projector_view(
         groups=groups,
         regroup_soon=breakouts.regroup_soon(state, now),
         report=report,
+        labels={p.id: label(p.id) or "" for p in state.participants.values() if p.present},
     )
