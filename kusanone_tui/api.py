@@ -15,16 +15,23 @@ from .model.state import MeetingState
 from .model.views import ProjectorView
 from .store.session import SessionLog
 
+#: Plugins may also write ``live`` events: shown on the projector while they are current, never
+#: in the minutes or default exports (kept only with ``--include-private``). For what the room
+#: should see now but nobody should find later, such as "up next" before someone may cancel.
+PLUGIN_VISIBILITIES: tuple[str, ...] = (*VISIBILITIES, "live")
+
 
 @dataclass(frozen=True)
 class PublicView:
     """What a projector rendering may use: the room's view, and this plugin's events that were
-    written with ``visibility="public"``. Nothing minutes-only or private can reach it."""
+    written with ``visibility="public"`` or ``"live"``. Nothing minutes-only or private can
+    reach it. ``now`` is the app's clock."""
 
     room: ProjectorView
     events: tuple[Event, ...]
     settings: Mapping[str, Any] = field(default_factory=dict)
     lang: str = "ja"
+    now: float | None = None
 
     def text(self, texts: Mapping[str, str] | str) -> str:
         return pick(texts, self.lang)
@@ -98,12 +105,12 @@ class PluginAPI:
     def append(
         self, name: str, data: Mapping[str, Any] | None = None, visibility: str = "minutes"
     ) -> Event:
-        """Save an event ``"<plugin>:<name>"``. Only ``visibility="public"`` events reach the
-        projector; ``"private"`` ones stay out of default exports too."""
+        """Save an event ``"<plugin>:<name>"``. ``"public"`` and ``"live"`` events reach the
+        projector; ``"live"`` and ``"private"`` ones stay out of the minutes and default exports."""
         if self._log is None:
             raise RuntimeError("no session is open")
-        if visibility not in VISIBILITIES:
-            raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+        if visibility not in PLUGIN_VISIBILITIES:
+            raise ValueError(f"visibility must be one of {', '.join(PLUGIN_VISIBILITIES)}")
         payload = {**dict(data or {}), "visibility": visibility}
         return self._log.append(
             plugin_kind(self.name, name), payload, actor=Actor("plugin", self.name)
@@ -118,11 +125,11 @@ class PluginAPI:
     def minutes_view(self, state: MeetingState, include_private: bool = False) -> MinutesView:
         from .model.views import export_state
 
-        allowed = VISIBILITIES if include_private else ("public", "minutes")
+        allowed = PLUGIN_VISIBILITIES if include_private else ("public", "minutes")
         events = tuple(e for e in self.events() if e.data.get("visibility", "minutes") in allowed)
         audience = "private" if include_private else "minutes"
         return MinutesView(events, export_state(state, audience), include_private, self.lang)
 
     def public_view(self, room: ProjectorView) -> PublicView:
-        events = tuple(e for e in self.events() if e.data.get("visibility") == "public")
-        return PublicView(room, events, self.settings, self.lang)
+        events = tuple(e for e in self.events() if e.data.get("visibility") in ("public", "live"))
+        return PublicView(room, events, self.settings, self.lang, self.now())

@@ -96,7 +96,9 @@ def _names(variable: str) -> set[str] | None:
 
 
 class PluginHost:
-    def __init__(self, strict: bool | None = None) -> None:
+    def __init__(
+        self, strict: bool | None = None, clock: Callable[[], float] | None = None
+    ) -> None:
         self.pm = pluggy.PluginManager(hooks.PROJECT)
         self.pm.add_hookspecs(hooks)
         self.records: dict[str, PluginRecord] = {}
@@ -112,6 +114,7 @@ class PluginHost:
         self.settings: Mapping[str, Mapping[str, Any]] = {}
         self.on_notice: Callable[[str], None] | None = None
         self.on_failure: Callable[[str, str], None] | None = None
+        self.clock = clock
 
     # -- finding and loading -------------------------------------------------------------------
     @classmethod
@@ -237,7 +240,10 @@ class PluginHost:
 
     # -- the session ---------------------------------------------------------------------------
     def _api(self, name: str) -> PluginAPI:
-        return PluginAPI(name, self.log, self.settings.get(name, {}), self._notice_from(name))
+        extra = {"clock": self.clock} if self.clock is not None else {}
+        return PluginAPI(
+            name, self.log, self.settings.get(name, {}), self._notice_from(name), **extra
+        )
 
     def _notice_from(self, name: str) -> Callable[[str], None]:
         def notice(message: str) -> None:
@@ -247,10 +253,15 @@ class PluginHost:
         return notice
 
     def bind(
-        self, log: SessionLog | None, settings: Mapping[str, Mapping[str, Any]] | None = None
+        self,
+        log: SessionLog | None,
+        settings: Mapping[str, Mapping[str, Any]] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
-        """Give every plugin an API bound to ``log`` (and its own settings)."""
+        """Give every plugin an API bound to ``log`` (its own settings, the app's clock)."""
         self.log = log
+        if clock is not None:
+            self.clock = clock
         if settings is not None:
             self.settings = settings
         self.apis = {name: self._api(name) for name in self.active()}

@@ -19,7 +19,7 @@ Audience = Literal["public", "minutes", "private"]
 _REACH: dict[str, tuple[str, ...]] = {
     "public": ("public",),
     "minutes": ("public", "minutes"),
-    "private": ("public", "minutes", "private"),
+    "private": ("public", "minutes", "private", "live"),  # live: plugins' projector-only events
 }
 
 

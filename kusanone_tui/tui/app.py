@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -168,7 +169,7 @@ class KusanoneApp(App):
 
     # -- plugins ------------------------------------------------------------------------------
     def _bind_plugins(self, log: SessionLog) -> None:
-        self.plugins.bind(log, settings=load_plugin_settings(log.path.parent))
+        self.plugins.bind(log, settings=load_plugin_settings(log.path.parent), clock=self.clock)
         self.stage_types = self.plugins.stage_types()
         self.panels = self.plugins.panels()
         self.commands = self.plugins.commands()
@@ -275,10 +276,13 @@ class KusanoneApp(App):
         screen = self.screen
         if not screen.is_mounted:
             return False
-        if hasattr(screen, "show"):  # the projector: it gets the room's view and nothing else
-            screen.show(projector_view(state, now, anonymous))
-        elif hasattr(screen, "update_view"):
-            (screen.update_view if full else screen.update_clock)(state, now)
+        try:
+            if hasattr(screen, "show"):  # the projector: the room's view and nothing else
+                screen.show(projector_view(state, now, anonymous))
+            elif hasattr(screen, "update_view"):
+                (screen.update_view if full else screen.update_clock)(state, now)
+        except NoMatches:  # a screen being swapped out (F1/F3 pressed fast): draw it next time
+            return False
         return True
 
     def poll(self) -> None:

@@ -62,12 +62,16 @@ class KeyBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         seen: set[str] = set()
         # "?" (every key) comes first, so it never falls off a narrow screen.
-        # Then the keys of the stage at hand (they change), then the rest.
+        # Then "next", the keys of the stage at hand (they change), then the rest.
         stage_keys = getattr(self.screen, "stage_keys", frozenset())
 
         def order(active) -> int:
             action = active.binding.action
-            return 0 if action == "help" else 1 if action in stage_keys else 2
+            if action == "help":
+                return 0
+            if action == "next_stage":  # moving the meeting on must never fall off the bar
+                return 1
+            return 2 if action in stage_keys else 3
 
         actives = sorted(self.screen.active_bindings.values(), key=order)
         for active in actives:
