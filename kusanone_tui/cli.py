@@ -145,6 +145,19 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     report.add_argument("--screen", action="store_true", help="show it in the terminal")
     _common(report, top=False)
 
+    serve_ = sub.add_parser("serve", help="serve a session to browsers, one link per role")
+    serve_.add_argument("session", help="session id, unique prefix, or file")
+    serve_.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve_.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve_.add_argument(
+        "--no-token",
+        action="store_true",
+        help="links without tokens (allowed only on 127.0.0.1 / localhost)",
+    )
+    _common(serve_, top=False)
+
     plugins = sub.add_parser("plugins", help="list plugins: name, version, source, hooks, errors")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
     _common(plugins, top=False)
@@ -342,6 +355,25 @@ def _write(output: str | None, text: str) -> None:
     print(t("cli.exported", path=out), file=sys.stderr)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve
+
+    log = _open(args, args.session)  # an unknown session: one clear line, nothing bound
+    log.close()
+    try:
+        return serve(
+            log.path,
+            args.host,
+            args.port,
+            store_root=resolve_root(args.data),
+            lang=current_language(),
+            plugins_dirs=[Path(folder) for folder in args.plugins_dir or ()],
+            no_token=args.no_token,
+        )
+    except ServeError as error:
+        raise CliError(str(error), error.code) from None
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
     host = _host(args)
     records = sorted(host.records.values(), key=lambda r: r.name)
@@ -384,6 +416,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "plugins": cmd_plugins,
     "report": cmd_report,
+    "serve": cmd_serve,
     "plugin": cmd_plugin_new,
 }
 

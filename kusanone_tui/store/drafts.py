@@ -30,7 +30,8 @@ class Draft:
         if not text:
             self.clear()
             return
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        # One temporary file per process: two note-takers (tabs, terminals) may save at once.
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"text": text, "visibility": visibility}, handle, ensure_ascii=False)
