@@ -38,6 +38,8 @@ from rich.cells import cell_len
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from .i18n import LANGUAGES, t
+
 #: The roles a link can carry, in the order the links are printed.
 ROLES = ("projector", "notes", "facilitator")
 
@@ -52,89 +54,10 @@ QUIT_SECONDS = 5.0
 
 log = logging.getLogger("kusanone.serve")
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "ja": {
-        "no_session": "セッションのファイルがありません: {path}",
-        "port_taken": (
-            "ポート {port} はすでに使われています（{host}）。--port で別の番号を選ぶか、"
-            "使っているプログラムを止めてください"
-        ),
-        "port_denied": "ポート {port} で待ち受ける権限がありません（1024 未満は管理者だけ）",
-        "bad_port": "ポート番号は 0〜65535 です: {port}",
-        "bad_host": "アドレス {host} で待ち受けできません: {reason}",
-        "no_token_remote": (
-            "--no-token は 127.0.0.1 / localhost でだけ使えます。{host} ではリンクに"
-            "トークンが必要です"
-        ),
-        "serving": "「{title}」をブラウザに配信しています（{where}）。役割ごとのリンク:",
-        "role.projector": "プロジェクター（表示だけ・公開の記録だけ）",
-        "role.notes": "記録係",
-        "role.facilitator": "進行役",
-        "name.projector": "プロジェクター",
-        "name.notes": "記録係",
-        "name.facilitator": "進行役",
-        "lan": (
-            "注意: {host} で待ち受けています。同じネットワークの人もこのポートに届きます。"
-            "入れるのはリンクを持つ人だけです。リンクは会の外に出さないでください"
-            "（http なので通信は暗号化されていません）"
-        ),
-        "wildcard": (
-            "（{name} はこのパソコンの名前です。届かなければ、このパソコンの IP アドレスに"
-            "置き換えてください）"
-        ),
-        "no_token": "トークンなし: このパソコンのだれでもリンクを開けます",
-        "quit": "Ctrl+C で止めます（開いているタブのアプリも終わります）",
-        "opened": "{role}のタブが開きました（いま {count} 個）",
-        "closed": "{role}のタブが閉じました（いま {count} 個）",
-        "full": "タブが多すぎます（{limit} 個まで）",
-        "forbidden": (
-            "このリンクでは入れません。進行役から受け取ったリンクを、そのまま開いてください。"
-        ),
-        "ended": "この画面は終わりました。",
-        "reload": "開き直す",
-    },
-    "en": {
-        "no_session": "no session file: {path}",
-        "port_taken": (
-            "port {port} is already in use ({host}): choose another with --port, or stop the "
-            "program using it"
-        ),
-        "port_denied": "no permission to listen on port {port} (below 1024 needs root)",
-        "bad_port": "the port must be 0 to 65535: {port}",
-        "bad_host": "cannot listen on {host}: {reason}",
-        "no_token_remote": (
-            "--no-token is allowed only on 127.0.0.1 / localhost; on {host} links need tokens"
-        ),
-        "serving": "Serving “{title}” to browsers ({where}). One link per role:",
-        "role.projector": "projector (read-only, public entries only)",
-        "role.notes": "note-taker",
-        "role.facilitator": "facilitator",
-        "name.projector": "Projector",
-        "name.notes": "Note-taker",
-        "name.facilitator": "Facilitator",
-        "lan": (
-            "Careful: listening on {host}, so others on the network can reach this port. Only "
-            "people with a link get in; keep the links within the meeting (plain http: not "
-            "encrypted)"
-        ),
-        "wildcard": "({name} is this computer's name; if it does not work, use its IP address)",
-        "no_token": "no tokens: anyone on this computer can open the links",
-        "quit": "Ctrl+C stops serving (and the apps of any open tabs)",
-        "opened": "{role} tab opened ({count} open)",
-        "closed": "{role} tab closed ({count} open)",
-        "full": "too many tabs (at most {limit})",
-        "forbidden": (
-            "This link does not let you in. Open the link the facilitator gave you, as is."
-        ),
-        "ended": "This screen has ended.",
-        "reload": "Open again",
-    },
-}
-
 
 def message(lang: str, key: str, **values: object) -> str:
-    table = MESSAGES.get(lang, MESSAGES["ja"])
-    return table[key].format(**values)
+    """A message of the ``[serve]`` catalogue, in ``lang``."""
+    return t(f"serve.{key}", lang=lang, **values)
 
 
 class ServeError(Exception):
@@ -353,7 +276,7 @@ class SessionServer(Server):
         super().__init__(command="kusanone", host=host, port=port, title=title)
         self.session_path = Path(session_path)
         self.store_root = Path(store_root)
-        self.lang = lang if lang in MESSAGES else "ja"
+        self.lang = lang if lang in LANGUAGES else "ja"
         self.plugins_dirs = [Path(p) for p in plugins_dirs]
         self.tokens = dict(tokens) if tokens is not None else None
         self.python = python
@@ -540,7 +463,7 @@ def serve(
     session file, ``no_token`` off loopback, a taken port or an address that cannot be bound.
     """
     out = out or sys.stdout
-    lang = lang if lang in MESSAGES else "ja"
+    lang = lang if lang in LANGUAGES else "ja"
     session_path = Path(session_path).absolute()  # the apps may start elsewhere
     if not session_path.is_file():
         raise ServeError(message(lang, "no_session", path=session_path))
