@@ -422,6 +422,8 @@ def _choose_games(
         for g in pool:
             if comfortable >= n and capacity >= n:
                 break
+            if sum(P.gmin[x] for x in trial) + P.gmin[g] > n:
+                continue  # a table this round could never fill
             trial.append(g)
             capacity += P.gmax[g]
             comfortable += min(P.gmax[g], 4)
