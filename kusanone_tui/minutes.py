@@ -173,7 +173,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: .
 """
 
 
-def to_html(markdown: str, title: str, lang: str = "ja", extra_head: str = "") -> str:
+def to_html(markdown: str, title: str, lang: str = "ja") -> str:
     """A clean, printable, well-formed single HTML file."""
     from markdown_it import MarkdownIt
 
@@ -183,7 +183,7 @@ def to_html(markdown: str, title: str, lang: str = "ja", extra_head: str = "") -
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8" />\n'
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n{extra_head}</head>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n{body}</body>\n</html>\n"
     )
 

@@ -38,7 +38,7 @@ from .plugin_types import (
 )
 from .store.session import SessionLog
 
-GROUP = "kusanone_tui"
+GROUP = hooks.PROJECT  # the entry-point group is named after the project, as pluggy's is
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 T = TypeVar("T")
 
