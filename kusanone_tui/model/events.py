@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .text import clean_data
+
 Role = Literal["facilitator", "notes", "projector", "plugin", "system"]
 ROLES: tuple[str, ...] = ("facilitator", "notes", "projector", "plugin", "system")
 
@@ -102,9 +104,11 @@ class Event:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], seq: int = 0) -> Event:
+        """An event read back from a log; its text is cleaned again (see :mod:`.text`)."""
+        data = raw.get("data")
         return cls(
             kind=str(raw["kind"]),
-            data=dict(raw.get("data") or {}),
+            data=clean_data(data) if isinstance(data, Mapping) else {},
             actor=Actor.from_dict(raw.get("actor") or {}),
             at=float(raw.get("at") or 0.0),
             id=str(raw.get("id") or ""),

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .text import clean_data
+
 #: Stage types the core app runs. Plugins may register more (they are passed as ``extra_types``).
 CORE_STAGE_TYPES: tuple[str, ...] = (
     "opening",  # はじめに・グラウンドルール
@@ -215,6 +217,7 @@ def _build(
     raw: Mapping[str, Any], source: str, text: str, extra_types: Iterable[str] = ()
 ) -> Template:
     known_types = set(CORE_STAGE_TYPES) | set(extra_types)
+    raw = clean_data(raw)  # a template's texts reach the projector: no terminal control
     meta = raw.get("template")
     if not isinstance(meta, Mapping):
         raise TemplateError(source, 1, "missing the [template] table (id, title, minutes)")

@@ -15,6 +15,7 @@ from pathlib import Path
 from tinydb import Query
 
 from ..model.events import new_id
+from ..model.text import clean_data, clean_text
 from .storage import LogDB
 
 GROUP_KINDS: tuple[str, ...] = ("group", "organisation")
@@ -63,23 +64,23 @@ class Registry:
         self.clock = clock  # when a record is made (a fixed clock makes tests repeatable)
 
     def groups(self) -> list[Group]:
-        return [Group(**{**doc, "id": doc["id"]}) for doc in self.db.table("groups").all()]
+        return [Group(**clean_data(doc)) for doc in self.db.table("groups").all()]
 
     def activities(self) -> list[Activity]:
         return [
-            Activity(**{**doc, "groups": tuple(doc.get("groups") or ())})
+            Activity(**{**clean_data(doc), "groups": tuple(doc.get("groups") or ())})
             for doc in self.db.table("activities").all()
         ]
 
     def collaborations(self) -> list[Collaboration]:
         return [
-            Collaboration(**{**doc, "groups": tuple(doc.get("groups") or ())})
+            Collaboration(**{**clean_data(doc), "groups": tuple(doc.get("groups") or ())})
             for doc in self.db.table("collaborations").all()
         ]
 
     def find_group(self, name: str) -> Group | None:
         hits = self.db.table("groups").search(Query().name == name.strip())
-        return Group(**hits[0]) if hits else None
+        return Group(**clean_data(hits[0])) if hits else None
 
     def add_group(self, name: str, kind: str = "group", session: str | None = None) -> Group:
         """A group or organisation; adding an existing name returns the one already there."""
@@ -89,7 +90,7 @@ class Registry:
                 return existing
             group = Group(
                 new_id()[:10],
-                name.strip(),
+                clean_text(name).strip(),
                 kind if kind in GROUP_KINDS else "group",
                 self.clock(),
                 session,
@@ -107,7 +108,7 @@ class Registry:
     ) -> Activity:
         activity = Activity(
             new_id()[:10],
-            name.strip(),
+            clean_text(name).strip(),
             kind if kind in ACTIVITY_KINDS else "other",
             born_on or _today(),
             tuple(groups),
@@ -125,7 +126,12 @@ class Registry:
         session: str | None = None,
     ) -> Collaboration:
         item = Collaboration(
-            new_id()[:10], text.strip(), tuple(groups), on or _today(), session, self.clock()
+            new_id()[:10],
+            clean_text(text, multiline=True).strip(),
+            tuple(groups),
+            on or _today(),
+            session,
+            self.clock(),
         )
         self.db.table("collaborations").insert({**asdict(item), "groups": list(groups)})
         return item

@@ -22,6 +22,7 @@ from typing import Any
 from ..model.events import Actor, Event, new_id, validate
 from ..model.state import MeetingState, apply, fold
 from ..model.template import Template
+from ..model.text import clean_data
 from .storage import DamageReport, LogDB, LogTable, replace_file
 
 EVENTS = "events"
@@ -88,7 +89,7 @@ class SessionLog:
     def _stamp(self, kind: str, data: Mapping[str, Any] | None, actor: Actor | None) -> Event:
         event = Event(
             kind=kind,
-            data=dict(data or {}),
+            data=clean_data(data or {}),  # people's text is data: no terminal control
             actor=actor or Actor("system"),
             at=self.clock(),
             id=new_id(),

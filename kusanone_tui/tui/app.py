@@ -22,6 +22,7 @@ from textual.theme import Theme
 from ..i18n import pick, t
 from ..meeting import Meeting
 from ..model.state import MeetingState
+from ..model.text import clean_text
 from ..model.views import projector_view
 from ..plugin_host import PluginHost
 from ..plugin_types import Command, Panel, StageType
@@ -29,7 +30,7 @@ from ..store.drafts import Draft
 from ..store.registry import Registry
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
-from .base import anonymous, translate_bindings
+from .base import anonymous, literal_text, translate_bindings
 from .screens.facilitator import FacilitatorScreen
 
 # Other screens and dialogs are imported when first used: start-up stays close to a bare app.
@@ -103,6 +104,10 @@ class KusanoneApp(App):
 
     def now(self) -> float:
         return self.clock()
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
+        """Every notice is shown literally: it may carry a name or a note (``Bob[/]``)."""
+        super().notify(clean_text(str(message), multiline=True), markup=False, **kwargs)
 
     # -- start-up -------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -226,7 +231,7 @@ class KusanoneApp(App):
                 continue
             if out:
                 out.append("\n\n")
-            out.append(part if isinstance(part, Text) else Text(str(part)))
+            out.append(literal_text(part))
         return out or None
 
     def plugin_commands_here(self) -> list[tuple[str, Command]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ..i18n import t
 from ..model.round import ORDER_MODES
 from ..model.state import POSITIONS
-from .base import KModal
+from .base import KModal, Plain, PlainLabel
 
 
 class JoinDialog(KModal[dict | None]):
@@ -21,7 +21,7 @@ class JoinDialog(KModal[dict | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(t("join.title"), classes="dialog-title")
+            yield PlainLabel(t("join.title"), classes="dialog-title")
             yield Input(placeholder=t("join.name"), id="join-name")
             yield Select(
                 [(t(f"position.{p}"), p) for p in POSITIONS],
@@ -64,7 +64,7 @@ class ConfirmDialog(KModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Plain(self.question, classes="dialog-title")
             with Horizontal(classes="buttons"):
                 yield Button(t("confirm.yes"), variant="primary", id="yes")
                 yield Button(t("confirm.no"), id="no")
@@ -88,7 +88,7 @@ class EditDialog(KModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield PlainLabel(self.title_text, classes="dialog-title")
             yield Input(value=self.text, id="edit-text")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -104,7 +104,7 @@ class OrderDialog(KModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(t("keys.order"), classes="dialog-title")
+            yield PlainLabel(t("keys.order"), classes="dialog-title")
             yield OptionList(*[Option(t(f"order.{m}"), id=m) for m in ORDER_MODES])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -125,12 +125,12 @@ class HelpDialog(KModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="help"):
-            yield Label(t("help.title"), classes="dialog-title")
+            yield PlainLabel(t("help.title"), classes="dialog-title")
             width = max((len(key) for key, _ in self.rows), default=4) + 2
             lines = [f"{key:<{width}}{text}" for key, text in self.rows]
-            yield Static("\n".join(lines), id="help-keys", markup=False)
-            yield Static(t("help.palette"), classes="muted")
-            yield Static(t("help.close"), classes="muted")
+            yield Plain("\n".join(lines), id="help-keys", markup=False)
+            yield Plain(t("help.palette"), classes="muted")
+            yield Plain(t("help.close"), classes="muted")
 
     def action_close(self) -> None:
         self.dismiss(None)

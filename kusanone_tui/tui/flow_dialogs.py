@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from ..i18n import t
 from ..model.backstage import KINDS, record_kind
 from ..model.state import MeetingState
-from .base import KModal
+from .base import KModal, Plain, PlainLabel, literal
 
 
 def split_names(text: str) -> list[str]:
@@ -30,14 +30,14 @@ class RolesDialog(KModal[dict | None]):
 
     def __init__(self, state: MeetingState) -> None:
         super().__init__()
-        self.people = [(p.name, p.id) for p in state.present]
+        self.people = [(literal(p.name), p.id) for p in state.present]
         self.current = state.reflecting
 
     def compose(self) -> ComposeResult:
         current = self.current
         with VerticalScroll(id="dialog"):
-            yield Label(t("reflecting.roles_title"), classes="dialog-title")
-            yield Static(t("reflecting.talker"), classes="pane-title")
+            yield PlainLabel(t("reflecting.roles_title"), classes="dialog-title")
+            yield Plain(t("reflecting.talker"), classes="pane-title")
             talker = current.talkers[0] if current and current.talkers else None
             known = {pid for _, pid in self.people}
             yield Select(
@@ -46,7 +46,7 @@ class RolesDialog(KModal[dict | None]):
                 id="roles-talker",
                 value=talker if talker in known else Select.NULL,
             )
-            yield Static(t("reflecting.interviewer"), classes="pane-title")
+            yield Plain(t("reflecting.interviewer"), classes="pane-title")
             interviewer = current.interviewer if current else None
             yield Select(
                 self.people,
@@ -54,7 +54,7 @@ class RolesDialog(KModal[dict | None]):
                 id="roles-interviewer",
                 value=interviewer if interviewer in known else Select.NULL,
             )
-            yield Static(
+            yield Plain(
                 t("reflecting.team") + "  " + t("reflecting.team_size"), classes="pane-title"
             )
             team = set(current.team) if current else set()
@@ -62,7 +62,7 @@ class RolesDialog(KModal[dict | None]):
                 *[(name, pid, pid in team) for name, pid in self.people], id="roles-team"
             )
             yield Input(placeholder=t("reflecting.typed"), id="roles-typed")
-            yield Static(t("reflecting.others"), classes="muted")
+            yield Plain(t("reflecting.others"), classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button(t("join.add"), variant="primary", id="roles-ok")
                 yield Button(t("join.cancel"), id="roles-cancel")
@@ -101,18 +101,18 @@ class BackstageDialog(KModal[dict | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Label(t("backstage.title"), classes="dialog-title")
-            yield Static(t("backstage.hint"), classes="muted")
+            yield PlainLabel(t("backstage.title"), classes="dialog-title")
+            yield Plain(t("backstage.hint"), classes="muted")
             yield OptionList(*[Option(t(f"backstage.{k}"), id=k) for k in KINDS], id="ura-kind")
             yield Input(placeholder=t("backstage.people"), id="ura-people")
             yield Input(placeholder=t("backstage.invited_to"), id="ura-invited")
             if self.places:
-                yield Static("・" + "　・".join(self.places[:12]), classes="muted")
+                yield Plain("・" + "　・".join(self.places[:12]), classes="muted")
             yield Input(placeholder=t("backstage.text"), id="ura-text")
             with Horizontal(classes="buttons"):
                 yield Button(t("backstage.save"), variant="primary", id="ura-save")
                 yield Button(t("join.cancel"), id="ura-cancel")
-            yield Static(t("backstage.recent"), classes="pane-title")
+            yield Plain(t("backstage.recent"), classes="pane-title")
             lines = Text()
             for note in self.records[-8:]:
                 kind = record_kind(note.tags) or "other"
@@ -125,7 +125,7 @@ class BackstageDialog(KModal[dict | None]):
                 if note.text and note.text != "・":
                     lines.append(f"  {note.text}")
                 lines.append("\n")
-            yield Static(lines if self.records else t("backstage.none"), id="ura-recent")
+            yield Plain(lines if self.records else t("backstage.none"), id="ura-recent")
 
     def on_mount(self) -> None:
         kinds = self.query_one("#ura-kind", OptionList)
@@ -176,7 +176,7 @@ class RegistryDialog(KModal[dict | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(t("registry.title"), classes="dialog-title")
+            yield PlainLabel(t("registry.title"), classes="dialog-title")
             yield OptionList(
                 *[Option(t(f"registry.{k}"), id=k) for k in REGISTRY_KINDS], id="reg-kind"
             )
@@ -185,7 +185,7 @@ class RegistryDialog(KModal[dict | None]):
                 value=time.strftime("%Y-%m-%d"), placeholder=t("registry.born_on"), id="reg-date"
             )
             yield Input(placeholder=t("registry.with_groups"), id="reg-groups")
-            yield Static("", id="reg-error", classes="muted")
+            yield Plain("", id="reg-error", classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button(t("backstage.save"), variant="primary", id="reg-save")
                 yield Button(t("join.cancel"), id="reg-cancel")

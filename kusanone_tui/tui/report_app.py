@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Markdown
 
 from ..i18n import t
 from ..report import Report, bars, to_markdown
+from .base import Plain
 
 
 class ReportApp(App):
@@ -22,7 +23,7 @@ class ReportApp(App):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="report"):
-            yield Static(f"{t('report.chart')}\n\n{bars(self.report)}", id="bars")
+            yield Plain(f"{t('report.chart')}\n\n{bars(self.report)}", id="bars")
             yield Markdown(to_markdown(self.report))
 
     def on_mount(self) -> None:

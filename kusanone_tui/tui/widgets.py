@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from ..i18n import pick, t
 from ..model.state import MeetingState
-from .base import clock_text
+from .base import Plain, clock_text
 
 
-class Agenda(Static):
+class Agenda(Plain):
     """The template's stages with their time boxes; the current one marked."""
 
     def show(self, stages, current: int | None) -> None:
@@ -30,7 +29,7 @@ class Agenda(Static):
         self.update(grid)
 
 
-class MeetingClock(Static):
+class MeetingClock(Plain):
     """Time since the meeting started, against the planned length."""
 
     def show(self, state: MeetingState, now: float) -> None:
@@ -41,7 +40,7 @@ class MeetingClock(Static):
         self.update(t("meeting.elapsed", elapsed=elapsed, planned=f"{state.template.minutes:g}"))
 
 
-class KeyBar(Static):
+class KeyBar(Plain):
     """The keys of the screen at hand, in one line: a light stand-in for Textual's Footer.
 
     The Footer makes a widget per key, which took a fifth of the start-up time; this draws the

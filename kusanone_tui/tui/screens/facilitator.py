@@ -17,7 +17,7 @@ from ...meeting import Meeting
 from ...model import round as rounds
 from ...model.state import MeetingState
 from ...model.views import participant_label
-from ..base import KScreen, anonymous, clock_text
+from ..base import KScreen, Plain, anonymous, clock_text, literal
 from ..panels import flow_panel, show_panel
 from ..widgets import Agenda, KeyBar, MeetingClock
 
@@ -67,18 +67,18 @@ class FacilitatorScreen(KScreen):
         yield Header()
         with Horizontal(id="facilitator"):
             with Vertical(id="agenda-pane", classes="pane"):
-                yield Static(t("meeting.agenda"), classes="pane-title")
+                yield Plain(t("meeting.agenda"), classes="pane-title")
                 yield Agenda(id="agenda")
             with Vertical(id="centre-pane", classes="pane"):
-                yield Static(id="stage-title")
+                yield Plain(id="stage-title")
                 yield Digits("--:--", id="stage-timer")
                 yield MeetingClock(id="meeting-clock")
-                yield Static(id="round-now", classes="round-line")
-                yield Static(id="round-next", classes="round-line")
-                yield Static(id="round-status", classes="muted")
-                yield Static(id="flow-panel")
+                yield Plain(id="round-now", classes="round-line")
+                yield Plain(id="round-next", classes="round-line")
+                yield Plain(id="round-status", classes="muted")
+                yield Plain(id="flow-panel")
             with Vertical(id="roster-pane", classes="pane"):
-                yield Static(t("meeting.roster"), classes="pane-title")
+                yield Plain(t("meeting.roster"), classes="pane-title")
                 table = DataTable(id="roster", cursor_type="row", zebra_stripes=False)
                 table.add_column(" ", key="mark", width=3)
                 table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
@@ -184,7 +184,9 @@ class FacilitatorScreen(KScreen):
             group = state.breakout.groups.get(state.breakout.seats.get(person.id, ""))
             if group is not None and state.stage and state.stage.type == "breakout":
                 position = pick(group.name)
-            table.add_row(mark, self._label(state, person.id), position, key=person.id)
+            table.add_row(
+                mark, literal(self._label(state, person.id)), literal(position), key=person.id
+            )
         self._roster_ids = ids
         if ids:
             table.move_cursor(row=min(max(cursor, 0), len(ids) - 1))

@@ -15,7 +15,7 @@ from textual.widgets import Digits, Static
 
 from ...i18n import pick, t
 from ...model.views import ProjectorView
-from ..base import KScreen, clock_text
+from ..base import KScreen, Plain, clock_text
 from ..panels import phase_rules, show_panel, view_panel
 
 BOARD_SIZE = 8
@@ -30,17 +30,17 @@ class ProjectorScreen(KScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="projector"):
             with Horizontal(id="proj-top"):
-                yield Static(id="proj-stage")
+                yield Plain(id="proj-stage")
                 yield Digits("--:--", id="proj-timer")
-            yield Static(id="proj-speakers")
+            yield Plain(id="proj-speakers")
             with Horizontal(id="proj-bottom"):
                 with Vertical(id="proj-rules-pane"):
-                    yield Static(id="proj-flow")
-                    yield Static(t("projector.rules"), classes="pane-title", id="proj-rules-title")
-                    yield Static(id="proj-rules")
+                    yield Plain(id="proj-flow")
+                    yield Plain(t("projector.rules"), classes="pane-title", id="proj-rules-title")
+                    yield Plain(id="proj-rules")
                 with VerticalScroll(id="proj-board-pane"):
-                    yield Static(t("projector.board"), classes="pane-title")
-                    yield Static(id="proj-board")
+                    yield Plain(t("projector.board"), classes="pane-title")
+                    yield Plain(id="proj-board")
 
     def on_mount(self) -> None:
         self.app.refresh_now()
