@@ -14,13 +14,25 @@ This storage keeps TinyDB's interface and changes what happens on disk:
   file was replaced).
 * A damaged file (truncated, garbled) is opened with every intact line; the original is kept
   beside it as ``<name>.damaged-<time><suffix>`` and a :class:`DamageReport` says so. Nothing is
-  silently overwritten.
+  silently overwritten: the copy is written completely and fsynced before the original is
+  rewritten.
+* When no copy can be kept (a full disk, a read-only folder or file system), nothing on disk is
+  touched and no partial copy is left: the file is opened **read-only** with its intact lines.
+  ``LogStorage.read_only`` (and ``SessionLog.read_only``) is then true, ``damage.read_only`` is
+  true, ``damage.reason`` says why (the system's words, e.g. "No space left on device") and
+  ``damage.kept_as`` is the untouched original itself. Each later write first tries the repair
+  again (so it works once space is freed); while it cannot, it raises :class:`LogReadOnly`, an
+  ``OSError`` (``errno`` of the cause), and the file is not touched. An app shows a notice from
+  ``damage`` (see :meth:`DamageReport.describe`) and keeps the typed text.
+* An append that fails part-way (``ENOSPC``, ``EIO``) cuts the file back to where it was, so a
+  full disk leaves no cut-off line; the caller gets the ``OSError``.
 * Files are created ``0600``, their folder ``0700``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import time
@@ -35,7 +47,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from .lock import WriterLock
+from .lock import LockTimeout, WriterLock
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -44,20 +56,35 @@ LOCK_TIMEOUT = 30.0
 
 @dataclass(frozen=True, slots=True)
 class DamageReport:
-    """What was found wrong with a file, and where the damaged original was kept."""
+    """What was found wrong with a file, and where the damaged original was kept.
+
+    ``read_only``: no copy could be kept (``reason`` says why), so the file was left exactly as
+    it was and is open read-only with its intact lines; ``kept_as`` is then the file itself.
+    """
 
     path: Path
     kept_as: Path
     recovered: int
     dropped_lines: int
     torn_tail: bool
+    read_only: bool = False
+    reason: str = ""
 
     def describe(self) -> str:
-        return (
+        damage = (
             f"{self.path.name}: damaged ({self.dropped_lines} broken line(s)"
             f"{', cut-off end' if self.torn_tail else ''}); {self.recovered} entries recovered;"
-            f" original kept as {self.kept_as.name}"
         )
+        if self.read_only:
+            return (
+                f"{damage} opened read-only, file left untouched (no copy could be kept:"
+                f" {self.reason})"
+            )
+        return f"{damage} original kept as {self.kept_as.name}"
+
+
+class LogReadOnly(OSError):
+    """A write to a log that is open read-only (damaged, and no copy of it could be kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +187,8 @@ class LogStorage(Storage):
         self.generation = 0  # bumped whenever the in-memory copy changes
         self.epoch = 0  # bumped whenever the whole file was (re)loaded or replaced
         self.damage: DamageReport | None = None
+        self.read_only = False  # see the module docstring
+        self._read_only_errno = errno.EROFS
         ensure_private_dir(self.path.parent)
         if not self.path.exists():
             if not create:
@@ -187,6 +216,7 @@ class LogStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Replace the whole content atomically (TinyDB's path for updates and removals)."""
         with self.locked():
+            self._check_writable()
             tables = {name: dict(docs) for name, docs in data.items()}
             self._rewrite(tables)
 
@@ -202,9 +232,11 @@ class LogStorage(Storage):
         """Append documents with the given ids, durably. Call under :meth:`locked`."""
         if not docs:
             return
+        self._check_writable()
         self.refresh()
         if self._pending_tail():
             self._repair()
+            self._check_writable()
         current = self._tables.setdefault(table, {})
         for doc_id, _ in docs:
             if str(doc_id) in current:
@@ -212,8 +244,16 @@ class LogStorage(Storage):
         payload = b"".join(encode_line(table, doc_id, doc) for doc_id, doc in docs)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
-            write_all(fd, payload)
-            _sync_data(fd)
+            start = os.fstat(fd).st_size
+            try:
+                write_all(fd, payload)
+                _sync_data(fd)
+            except BaseException:
+                # Not acknowledged: leave no cut-off line (truncating needs no free space).
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)
+                    _sync_data(fd)
+                raise
             size = os.fstat(fd).st_size
         finally:
             os.close(fd)
@@ -257,6 +297,20 @@ class LogStorage(Storage):
             self.generation += 1
         return Change(appended=tuple(appended))
 
+    def _check_writable(self) -> None:
+        """Raise :class:`LogReadOnly` while the file is damaged and cannot be repaired."""
+        if not self.read_only:
+            return
+        self._load()  # the repair may work now (space freed, folder writable again)
+        if self.read_only:
+            damage = self.damage
+            reason = damage.reason if damage else ""
+            raise LogReadOnly(
+                self._read_only_errno,
+                f"opened read-only: damaged, and no copy could be kept ({reason})",
+                str(self.path),
+            )
+
     def _pending_tail(self) -> bool:
         with contextlib.suppress(FileNotFoundError):
             return os.stat(self.path).st_size > self._offset
@@ -284,33 +338,87 @@ class LogStorage(Storage):
     def _load(self) -> None:
         ino, content, pin = self._read_all()
         tables, dropped, torn = self._parse(content)
-        if dropped or torn:
-            os.close(pin)
-            # A torn end may be a write in progress: look again holding the writers' lock.
-            with self.locked():
-                ino, content, pin = self._read_all()
-                tables, dropped, torn = self._parse(content)
-                if dropped or torn:
-                    os.close(pin)
-                    self._recover(content, tables, dropped, torn)
-                    return
-        self._install(tables, ino, len(content), pin)
+        if not (dropped or torn):
+            self._install(tables, ino, len(content), pin)
+            return
+        os.close(pin)
+        # A torn end may be a write in progress: look again holding the writers' lock.
+        try:
+            self._lock.acquire()
+        except LockTimeout:
+            raise
+        except OSError as error:  # no lock file can be made here: nothing can be repaired
+            ino, content, pin = self._read_all()
+            tables, dropped, torn = self._parse(content)
+            if dropped or torn:
+                self._open_read_only(tables, dropped, torn, ino, len(content), pin, error)
+            else:
+                self._install(tables, ino, len(content), pin)
+            return
+        try:
+            ino, content, pin = self._read_all()
+            tables, dropped, torn = self._parse(content)
+            if dropped or torn:
+                self._recover(content, tables, dropped, torn, ino, pin)
+            else:
+                self._install(tables, ino, len(content), pin)
+        finally:
+            self._lock.release()
 
     def _repair(self) -> None:
         """Under the lock: the file has a cut-off end left by a writer that died."""
-        with open(self.path, "rb") as handle:
-            content = handle.read()
+        ino, content, pin = self._read_all()
         tables, dropped, torn = self._parse(content)
         if dropped or torn:
-            self._recover(content, tables, dropped, torn)
+            self._recover(content, tables, dropped, torn, ino, pin)
+        else:
+            os.close(pin)
 
-    def _recover(self, content: bytes, tables: dict, dropped: int, torn: bool) -> None:
-        kept = self._keep_damaged(content)
-        self._rewrite(tables)
+    def _recover(
+        self, content: bytes, tables: dict, dropped: int, torn: bool, ino: int, pin: int
+    ) -> None:
+        """Under the lock: keep the damaged original, then rewrite the file with what is intact.
+
+        When either step fails, nothing is left behind and the file is opened read-only.
+        """
+        try:
+            kept = self._keep_damaged(content)
+        except OSError as error:
+            self._open_read_only(tables, dropped, torn, ino, len(content), pin, error)
+            return
+        try:
+            self._rewrite(tables)
+        except OSError as error:
+            # The original is still whole: the copy is not needed, and it takes the space.
+            with contextlib.suppress(OSError):
+                kept.unlink()
+            self._open_read_only(tables, dropped, torn, ino, len(content), pin, error)
+            return
+        os.close(pin)
         recovered = sum(len(docs) for docs in tables.values())
         self.damage = DamageReport(self.path, kept, recovered, dropped, torn)
 
+    def _open_read_only(
+        self,
+        tables: dict,
+        dropped: int,
+        torn: bool,
+        ino: int,
+        size: int,
+        pin: int,
+        error: OSError,
+    ) -> None:
+        self._install(tables, ino, size, pin)
+        self.read_only = True
+        self._read_only_errno = error.errno or errno.EROFS
+        recovered = sum(len(docs) for docs in tables.values())
+        reason = error.strerror or str(error)
+        self.damage = DamageReport(
+            self.path, self.path, recovered, dropped, torn, read_only=True, reason=reason
+        )
+
     def _keep_damaged(self, content: bytes) -> Path:
+        """A complete, fsynced copy of ``content`` beside the file; no file at all on failure."""
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for n in range(1000):
             suffix = f"-{n}" if n else ""
@@ -322,16 +430,22 @@ class LogStorage(Storage):
             except FileExistsError:
                 continue
             try:
-                write_all(fd, content)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            _fsync_dir(self.path.parent)
+                try:
+                    write_all(fd, content)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                _fsync_dir(self.path.parent)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    kept.unlink()
+                raise
             return kept
-        raise OSError(f"cannot keep a copy of damaged {self.path}")
+        raise OSError(errno.EEXIST, f"cannot keep a copy of damaged {self.path}", str(self.path))
 
     def _install(self, tables: dict, ino: int, size: int, pin: int) -> None:
         _let_go(self._pin)
+        self.read_only = False
         self._pin.append(pin)
         self._tables = tables
         self._last_id = {
@@ -361,10 +475,13 @@ class LogStorage(Storage):
             os.fsync(fd)
             ino = os.fstat(fd).st_ino
             os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
         except BaseException:
             os.close(fd)
+            with contextlib.suppress(OSError):  # a full disk leaves no half-written file behind
+                tmp.unlink()
             raise
+        with contextlib.suppress(OSError):  # the file is replaced either way
+            _fsync_dir(self.path.parent)
         self._install(tables, ino, len(payload), fd)  # fd now holds the new file open
 
 
