@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..model.events import Actor, Event, new_id, validate
-from ..model.state import MeetingState, apply, fold
+from ..model.events import CORE_KINDS, Actor, Event, new_id, validate
+from ..model.state import MeetingState, apply
 from ..model.template import Template
 from ..model.text import clean_data
 from .storage import DamageReport, LogDB, LogTable, replace_file
@@ -85,6 +85,18 @@ class SessionLog:
         """Set when the file was found damaged on opening and recovered."""
         return self.db.log.damage
 
+    @property
+    def read_only(self) -> bool:
+        """True while the file is damaged and no copy could be kept (see ``storage``)."""
+        return self.db.log.read_only
+
+    def ignored(self) -> list[int]:
+        """Positions of records that pass their checksum but are not events (no ``kind``, odd
+        shape): they are left in the file and skipped by :meth:`events` and :meth:`state`."""
+        self.db.log.refresh()
+        docs = self.db.log._tables.get(EVENTS, {})
+        return [int(seq) for seq, doc in docs.items() if read_event(doc, int(seq)) is None]
+
     # -- writing ----------------------------------------------------------------------------
     def _stamp(self, kind: str, data: Mapping[str, Any] | None, actor: Actor | None) -> Event:
         event = Event(
@@ -136,14 +148,17 @@ class SessionLog:
         """Every event, in log order."""
         self.db.log.refresh()
         docs = self.db.log._tables.get(EVENTS, {})
-        return [Event.from_dict(doc, seq=int(seq)) for seq, doc in docs.items()]
+        events = (read_event(doc, int(seq)) for seq, doc in docs.items())
+        return [event for event in events if event is not None]
 
     def state(self) -> MeetingState:
         """The meeting state folded from the log, kept up to date incrementally."""
         self.db.log.refresh()
         if self._state is None or self._state_epoch != self.db.log.epoch:
             self._state_epoch = self.db.log.epoch
-            self._state = fold(self.events())
+            self._state = MeetingState()
+            for event in self.events():
+                _apply(self._state, event)
         else:
             self._catch_up(self._state)
         return self._state
@@ -152,9 +167,9 @@ class SessionLog:
         docs = self.db.log._tables.get(EVENTS, {})
         last = self.db.log._last_id.get(EVENTS, 0)
         for seq in range(state.last_seq + 1, last + 1):
-            doc = docs.get(str(seq))
-            if doc is not None:
-                apply(state, Event.from_dict(doc, seq=seq))
+            event = read_event(docs.get(str(seq)), seq)
+            if event is not None:
+                _apply(state, event)
 
     def follow(self) -> list[Event] | None:
         """Events saved since the last call, by any process, in order.
@@ -169,13 +184,9 @@ class SessionLog:
             return None
         docs = self.db.log._tables.get(EVENTS, {})
         last = self.db.log._last_id.get(EVENTS, 0)
-        fresh = [
-            Event.from_dict(docs[str(seq)], seq=seq)
-            for seq in range(self._seen + 1, last + 1)
-            if str(seq) in docs
-        ]
+        fresh = [read_event(docs.get(str(seq)), seq) for seq in range(self._seen + 1, last + 1)]
         self._seen = last
-        return fresh
+        return [event for event in fresh if event is not None]
 
     def close(self) -> None:
         self.db.close()
@@ -185,6 +196,36 @@ class SessionLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def read_event(doc: Any, seq: int) -> Event | None:
+    """A stored record as an :class:`Event`, or ``None`` when it is not one.
+
+    A record can pass its checksum and still not be an event (written by another program, by
+    hand, or by a bug): no ``kind``, a ``data`` that is not a table, a core event without its
+    required fields. Such a record is skipped, never a crash; :meth:`SessionLog.ignored` lists them.
+    """
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("kind"), str):
+        return None
+    if not isinstance(doc.get("data") or {}, Mapping):
+        return None
+    if not isinstance(doc.get("actor") or {}, Mapping):
+        return None
+    try:
+        event = Event.from_dict(doc, seq=seq)
+        if event.kind in CORE_KINDS:
+            validate(event)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return event
+
+
+def _apply(state: MeetingState, event: Event) -> None:
+    """Fold one event in; an event whose fields have the wrong types is skipped."""
+    try:
+        apply(state, event)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        state.last_seq = max(state.last_seq, event.seq)
 
 
 def scrub_damaged_copies(path: Path, texts: Iterable[str]) -> None:
