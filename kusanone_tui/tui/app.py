@@ -8,9 +8,13 @@ re-renders only when something changed.
 
 from __future__ import annotations
 
+import errno
+import functools
+import inspect
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -27,9 +31,11 @@ from ..model.views import projector_view
 from ..plugin_host import PluginHost
 from ..plugin_types import Command, Panel, StageType
 from ..store.drafts import Draft
+from ..store.lock import LockTimeout
 from ..store.registry import Registry
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
+from ..store.storage import LogReadOnly
 from .base import anonymous, literal_text, translate_bindings
 from .screens.facilitator import FacilitatorScreen
 
@@ -50,6 +56,65 @@ def load_plugin_settings(store: Path) -> dict:
 
 
 POLL_SECONDS = 0.1
+
+#: Seconds during which the same notice is not shown again (a key held down, a burst of notes).
+NOTICE_REPEAT_SECONDS = 3.0
+
+T = TypeVar("T")
+
+
+def write_failure_reason(error: OSError) -> str:
+    """What went wrong with a write, in the user's words."""
+    if isinstance(error, LogReadOnly):
+        return t("notice.reason_damaged", reason=error.strerror or error)
+    if isinstance(error, LockTimeout):
+        return t("notice.reason_lock")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return t("notice.reason_space")
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return t("notice.reason_read_only")
+    return t("notice.reason_other", detail=error.strerror or error)
+
+
+class GuardedMeeting(Meeting):
+    """The app's :class:`Meeting`: an action the disk refuses tells the app, and does nothing.
+
+    Every write of the app's screens and dialogs is an action of a Meeting. When one fails (a full
+    disk, a read-only file, folder or file system, the writers' lock held too long, a damaged log
+    open read-only), it returns ``None``, as an action that makes no sense right now does, and
+    ``on_failure`` gets the error, once per action: the app shows one calm notice. The log is
+    unchanged (an append is all or nothing), so nothing is lost; the screen keeps what was typed.
+    """
+
+    def __init__(self, log: SessionLog, role: str, on_failure: Callable[[OSError], object]) -> None:
+        super().__init__(log, role)
+        self._on_failure = on_failure
+        self._running = False
+
+    def _attempt(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        if self._running:  # an action calling another: the outer one reports
+            return action(self, *args, **kwargs)
+        self._running = True
+        try:
+            return action(self, *args, **kwargs)
+        except OSError as error:  # LockTimeout and LogReadOnly are OSErrors too
+            self._on_failure(error)
+            return None
+        finally:
+            self._running = False
+
+
+def _guarded(action: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(action)
+    def run(self: GuardedMeeting, *args: Any, **kwargs: Any) -> Any:
+        return self._attempt(action, *args, **kwargs)
+
+    return run
+
+
+for _name, _action in vars(Meeting).items():
+    if not _name.startswith("_") and inspect.isfunction(_action):
+        setattr(GuardedMeeting, _name, _guarded(_action))
 
 CALM = Theme(
     name="kusanone-calm",
@@ -101,9 +166,38 @@ class KusanoneApp(App):
         self.stage_types: dict[str, tuple[str, StageType]] = {}
         self.panels: list[tuple[str, Panel]] = []
         self.commands: list[tuple[str, Command]] = []
+        self._notices: dict[str, float] = {}
 
     def now(self) -> float:
         return self.clock()
+
+    # -- writes that fail ---------------------------------------------------------------------
+    def guarded(self, log: SessionLog, role: str) -> GuardedMeeting:
+        """A Meeting for a screen: its writes that fail become :meth:`write_failed` notices."""
+        return GuardedMeeting(log, role, self.write_failed)
+
+    def attempt(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a write that is not a Meeting action (the registry); ``None`` if it failed."""
+        try:
+            return action(*args, **kwargs)
+        except OSError as error:
+            self.write_failed(error)
+            return None
+
+    def write_failed(self, error: OSError) -> None:
+        """One calm notice: what happened, and that nothing was lost. The app goes on."""
+        self.notice_once(
+            t("notice.write_failed", reason=write_failure_reason(error)), severity="warning"
+        )
+
+    def notice_once(self, message: str, severity: str = "information", timeout: float = 8) -> None:
+        """A notice, unless the same one was shown a moment ago."""
+        now = time.monotonic()
+        if now - self._notices.get(message, float("-inf")) < NOTICE_REPEAT_SECONDS:
+            return
+        self._notices = {m: at for m, at in self._notices.items() if now - at < 60}
+        self._notices[message] = now
+        self.notify(message, severity=severity, timeout=timeout)
 
     def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
         """Every notice is shown literally: it may carry a name or a note (``Bob[/]``)."""
@@ -125,10 +219,15 @@ class KusanoneApp(App):
         """Show ``log`` in ``role``; used at start and from the home screen."""
         self.session_log = log
         self.role = role
-        self.meeting = Meeting(log, "notes" if role == "notes" else "facilitator")
+        self.meeting = self.guarded(log, "notes" if role == "notes" else "facilitator")
         self._bind_plugins(log)
-        if log.damage:
-            self.notify(t("notice.damaged", kept=log.damage.kept_as.name), timeout=10)
+        damage = log.damage
+        if damage is not None and getattr(damage, "read_only", False):
+            self.notify(
+                t("notice.damaged_read_only", reason=damage.reason), severity="warning", timeout=10
+            )
+        elif damage is not None:
+            self.notify(t("notice.damaged", kept=damage.kept_as.name), timeout=10)
         self._screens = {}
         self._signature = None
         self.show_role(role)
@@ -140,7 +239,7 @@ class KusanoneApp(App):
                 from .screens.notes import NotesScreen
 
                 screen: Screen = NotesScreen(
-                    Meeting(self.session_log, "notes"), Draft(self.session_log.path)
+                    self.guarded(self.session_log, "notes"), Draft(self.session_log.path)
                 )
             elif role == "projector":
                 from .screens.projector import ProjectorScreen
@@ -148,7 +247,7 @@ class KusanoneApp(App):
                 screen = ProjectorScreen()
             else:
                 screen = FacilitatorScreen(
-                    Meeting(self.session_log, "facilitator"), self.plugin_bindings()
+                    self.guarded(self.session_log, "facilitator"), self.plugin_bindings()
                 )
             self._screens[role] = screen
         return self._screens[role]
@@ -296,8 +395,8 @@ class KusanoneApp(App):
             return  # nothing open, or the app is closing
         try:
             state = self.session_log.state()
-        except OSError as error:
-            self.notify(str(error), severity="warning", timeout=5)
+        except OSError as error:  # told once, not every tenth of a second
+            self.notice_once(str(error), severity="warning", timeout=5)
             return
         self.announce()
         now = self.now()
@@ -340,8 +439,10 @@ class KusanoneApp(App):
         from .flow_dialogs import RegistryDialog
 
         def saved(result: dict | None) -> None:
-            if not result:
-                return
+            if result and self.attempt(record, result):
+                self.notify(t("registry.saved", name=result["name"]), timeout=3)
+
+        def record(result: dict) -> bool:
             registry = self.registry()
             session = self.session_log.session_id if self.session_log else None
             groups = tuple(
@@ -357,7 +458,7 @@ class KusanoneApp(App):
                 registry.add_collaboration(
                     result["name"], groups=groups, on=result["date"], session=session
                 )
-            self.notify(t("registry.saved", name=result["name"]), timeout=3)
+            return True
 
         self.push_screen(RegistryDialog(text), saved)
 

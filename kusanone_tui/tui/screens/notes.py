@@ -2,16 +2,21 @@
 
 Only the note-taker's own screen shows private entries. A draft is saved to disk as it is typed,
 so a crash gives it back.
+
+Every note typed lands once, in order, whole, however fast the keys come: the line is a
+:class:`NoteInput`, which saves the text in the box at the moment Enter is read (see there).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList
 from textual.widgets.option_list import Option
 
 from ...i18n import pick, t
@@ -19,11 +24,72 @@ from ...meeting import Meeting, next_visibility
 from ...model.events import DEFAULT_VISIBILITY
 from ...model.state import MeetingState, Note
 from ...store.drafts import Draft
-from ..base import KScreen
+from ..base import KScreen, Plain
 from ..dialogs import ConfirmDialog, EditDialog
 from ..widgets import KeyBar
 
 _VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold magenta"}
+
+#: Seconds between two "saved" notices: a burst of notes shows one, not a pile.
+SAVED_NOTICE_SECONDS = 2.0
+
+
+class NoteInput(Input):
+    """The note-taker's line: Enter saves exactly the text in the box when Enter is read.
+
+    A plain :class:`Input` inserts a letter as soon as it reads the key, but runs its Enter
+    binding only after the key has gone up to the app and back; with keys arriving together (a
+    stalled browser tab catching up, a paste, a fast typist) the letters typed after Enter were
+    already in the box when the submit ran, and the handler that then cleared the box threw them
+    away: notes were merged, saved twice and lost. Here Enter is handled in the order the keys
+    arrive: the text is handed to ``send``, which saves it at once, and the box is emptied only if
+    it was saved, before the next key is read. A note that could not be saved stays in the box.
+
+    ``in_order``: other keys (the next note's visibility, speaker, group) that must take effect
+    between the letters typed before and after them, handled here for the same reason.
+    """
+
+    def __init__(
+        self,
+        send: Callable[[str], bool],
+        in_order: Mapping[str, Callable[[], object]] | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.send = send
+        self.in_order = dict(in_order or {})
+
+    def _on_key(self, event: events.Key) -> None:
+        # Called before Input's own handler (Textual dispatches along the class's MRO);
+        # prevent_default() keeps Input and its bindings from seeing the key again.
+        if event.key == "enter" or event.key in self.in_order:
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter":
+                self.take()
+            else:
+                self.in_order[event.key]()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A pasted text of several lines goes into the box whole, its lines joined by spaces."""
+        event.stop()
+        event.prevent_default()  # Input's own paste would keep only the first line
+        text = " ".join(line for line in event.text.splitlines() if line.strip())
+        if text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+
+    def take(self) -> None:
+        """Save the box's text now; empty the box only once it is saved."""
+        text = self.value
+        if text.strip() and self.send(text):
+            self.value = ""
+
+    async def action_submit(self) -> None:
+        self.take()
 
 
 class NotesScreen(KScreen):
@@ -35,7 +101,7 @@ class NotesScreen(KScreen):
         Binding("ctrl+l", "focus_list", "keys.to_list"),
         Binding("ctrl+o", "focus_input", "keys.to_input"),
         Binding("ctrl+b", "backstage", "keys.backstage"),
-        Binding("ctrl+k", "cycle_group", "keys.group_cycle", priority=True),
+        Binding("ctrl+k", "cycle_group", "keys.group_cycle"),  # in the input: NoteInput
         Binding("ctrl+y", "summary", "keys.summary"),
         Binding("ctrl+n", "registry", "keys.registry"),
         Binding("f1", "app.show_role('facilitator')", "keys.facilitator"),
@@ -51,23 +117,32 @@ class NotesScreen(KScreen):
         self.group_id: str | None = None  # in a breakout: the group whose notes are typed
         self._note_ids: list[str] = []
         self._rows: list[tuple[str, tuple]] = []
-        self._restoring = False
+        self._draft_due = False
+        self._saved_notice_at = float("-inf")
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="notes-context")
+        yield Plain(id="notes-context")
         yield OptionList(id="notes-list")
-        yield Static(id="notes-visibility")
-        yield Input(id="note-input")
+        yield Plain(id="notes-visibility")
+        yield NoteInput(
+            self.send_note,
+            {
+                "ctrl+t": self.action_toggle_visibility,
+                "ctrl+g": self.action_toggle_general,
+                "ctrl+k": self.action_cycle_group,
+            },
+            id="note-input",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
         if self.draft is not None:
             text, visibility = self.draft.load()
             if text:
-                self._restoring = True
                 self.query_one("#note-input", Input).value = text
-                self.visibility = visibility or DEFAULT_VISIBILITY
+                if visibility in _VIS_STYLE:
+                    self.visibility = visibility
                 self.notify(t("notes.restored"), timeout=4)
         self._show_visibility()
         self.update_view(self.meeting.state, self.app.now())
@@ -77,7 +152,7 @@ class NotesScreen(KScreen):
     def _show_visibility(self) -> None:
         label = t(f"visibility.{self.visibility}")
         line = Text.assemble(("● ", _VIS_STYLE[self.visibility]), label, ("  Ctrl+T", "dim"))
-        self.query_one("#notes-visibility", Static).update(line)
+        self.query_one("#notes-visibility", Plain).update(line)
         self.query_one("#note-input", Input).placeholder = t("notes.placeholder", vis=label)
 
     def _subject(self, state: MeetingState) -> str | None:
@@ -135,7 +210,7 @@ class NotesScreen(KScreen):
     def _show_context(self, state: MeetingState) -> None:
         stage = pick(state.stage.title) if state.stage else ""
         context = f"{stage}  —  {self._about(state)}" if stage else self._about(state)
-        self.query_one("#notes-context", Static).update(context)
+        self.query_one("#notes-context", Plain).update(context)
 
     def _sync_list(self, state: MeetingState) -> None:
         """Bring the list up to date, touching only the lines that changed.
@@ -181,28 +256,38 @@ class NotesScreen(KScreen):
 
     # -- typing ---------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self._restoring:
-            self._restoring = False
-            return
-        if self.draft is not None:
-            self.draft.save(event.value, self.visibility)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Keep the draft: once the keys that are waiting have been read, not at every key."""
         event.stop()
+        if self.draft is not None and not self._draft_due:
+            self._draft_due = True
+            self.call_later(self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_due = False
+        if self.draft is not None:
+            self.draft.save(self.query_one("#note-input", Input).value, self.visibility)
+
+    def send_note(self, text: str) -> bool:
+        """Save one note now (called by the input as Enter is read); ``False`` if it was not."""
         state = self.meeting.state
         speaker = self._subject(state)
         group = self.group_id if self.group_id in state.breakout.groups else None
-        if self.meeting.add_note(
-            event.value, self.visibility, participant_id=speaker, group_id=group
-        ):
-            self.notify(t("notes.saved", vis=t(f"visibility.{self.visibility}")), timeout=2)
-            event.input.value = ""
+        saved = self.meeting.add_note(text, self.visibility, participant_id=speaker, group_id=group)
+        if not saved:  # the app told why (a full disk, a read-only file); the text stays
             if self.draft is not None:
-                self.draft.clear()
-            self.app.refresh_now()
-            listing = self.query_one("#notes-list", OptionList)
-            if self._note_ids:
-                listing.highlighted = len(self._note_ids) - 1
+                self.draft.save(text, self.visibility)
+            return False
+        if self.draft is not None:
+            self.draft.clear()  # what is in the box now is saved; later keys make a new draft
+        now = time.monotonic()
+        if now - self._saved_notice_at >= SAVED_NOTICE_SECONDS:
+            self._saved_notice_at = now
+            self.notify(t("notes.saved", vis=t(f"visibility.{self.visibility}")), timeout=2)
+        self.app.refresh_now()
+        listing = self.query_one("#notes-list", OptionList)
+        if self._note_ids:
+            listing.highlighted = len(self._note_ids) - 1
+        return True
 
     # -- actions ----------------------------------------------------------------------------------
     def action_toggle_visibility(self) -> None:
@@ -216,7 +301,7 @@ class NotesScreen(KScreen):
         self.visibility = next_visibility(self.visibility)
         self._show_visibility()
         if self.draft is not None:
-            self.draft.save(self.query_one("#note-input", Input).value, self.visibility)
+            self._save_draft()
 
     def action_toggle_general(self) -> None:
         self.general = not self.general
