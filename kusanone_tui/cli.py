@@ -77,7 +77,9 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def build_parser(host=None) -> argparse.ArgumentParser:
-    parser = _Parser(prog="kusanone", description=t("cli.description"))
+    parser = _Parser(
+        prog="kusanone", description=t("cli.description"), epilog=t("cli.help_plugins")
+    )
     parser.add_argument("--version", action=_VersionAction)
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -231,7 +233,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format in ("md", "html"):
         from .minutes import minutes_markdown, plugin_sections, to_html
 
-        host = _host(args)
+        host = _host(args, store_folder=False)  # installed plugins and --plugins-dir only
         host.bind(log)
         sections = plugin_sections(host, state, args.include_private)
         text = minutes_markdown(state, args.include_private, sections)
@@ -276,16 +278,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _host(args: argparse.Namespace):
-    """Plugins: installed ones, the store's ``plugins/`` folder, and any ``--plugins-dir``."""
+def _host(args: argparse.Namespace, store_folder: bool = True):
+    """Plugins, found when a command first needs them: installed ones, the trusted loose files of
+    any ``--plugins-dir`` and, with ``store_folder`` (commands that run or set up a meeting), of
+    the store's ``plugins/`` folder. ``export`` and ``report`` pass ``False``: a folder's loose
+    files never run just because someone made minutes or a report there."""
     from .plugin_host import PluginHost
 
-    cached = getattr(args, "_host", None)
+    attribute = "_host" if store_folder else "_host_no_store"
+    cached = getattr(args, attribute, None) or getattr(args, "_host", None)
     if cached is None:
-        dirs = [resolve_root(args.data) / "plugins", *map(Path, args.plugins_dir or ())]
-        cached = PluginHost.discover(dirs)
-        args._host = cached
+        store = resolve_root(args.data) / "plugins" if store_folder else None
+        cached = PluginHost.discover(map(Path, args.plugins_dir or ()), store=store)
+        _say_refused(cached)
+        setattr(args, attribute, cached)
     return cached
+
+
+def _say_refused(host) -> None:
+    """One line for each loose plugin file the ownership check kept out: never silently."""
+    for path, reason in host.refused:
+        print(t("cli.plugin_untrusted", path=path, reason=reason), file=sys.stderr)
 
 
 def _template(args: argparse.Namespace, ref: str):
@@ -330,7 +343,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not store.is_dir():
             raise CliError(t("report.no_store", path=store))
     try:
-        built = reports.build(stores, args.since, args.until, host=_host(args))
+        built = reports.build(stores, args.since, args.until, host=_host(args, store_folder=False))
     except ValueError as error:
         raise CliError(str(error), EXIT_USAGE) from None
     if args.screen:
@@ -390,6 +403,10 @@ def cmd_plugins(args: argparse.Namespace) -> int:
             print(f"    hooks: {', '.join(record.hooks)}")
         if record.location:
             print(f"    {record.location}")
+        if record.source == "file" and record.origin:
+            print(f"    {t('cli.plugin_from')}: {record.origin}")
+        if record.trusted:
+            print(f"    {t('cli.plugin_trusted')}")
         if record.error:
             print(f"    {t('cli.plugin_error')}: {record.error}")
     return 0
@@ -421,17 +438,57 @@ COMMANDS = {
 }
 
 
+#: The top-level options that take a value (argparse also accepts any unique prefix).
+_VALUE_OPTIONS = ("--data", "--lang", "--plugins-dir")
+
+
+def _first_word(argv: list[str]) -> tuple[str | None, str | None]:
+    """The command word (the first argument that is neither an option nor an option's value),
+    and ``"help"`` or ``"version"`` when argparse will act on that flag before any command."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return (argv[i + 1] if i + 1 < len(argv) else None), None
+        if not arg.startswith("-") or arg == "-":
+            return arg, None
+        name = arg.split("=", 1)[0]
+        if name == "-h" or (len(name) >= 3 and "--help".startswith(name)):
+            return None, "help"
+        if len(name) >= 3 and "--version".startswith(name):
+            return None, "version"
+        takes_value = len(name) >= 3 and any(o.startswith(name) for o in _VALUE_OPTIONS)
+        i += 2 if takes_value and "=" not in arg else 1
+    return None, None
+
+
 def _early_host(argv: list[str]):
-    """Plugins, found before parsing, so their subcommands are part of the command line."""
+    """Plugins whose subcommands must be part of the command line, found before parsing.
+
+    Only when the command word is not a built-in one (``kusanone games …``) are all plugins
+    loaded here, loose files included; for ``--help`` only installed plugins are asked for their
+    subcommands (installed code, trusted like kusanone itself); for ``--version``, a built-in
+    command or none, nothing is loaded now, and each command loads what it needs (``_host``).
+    Returns the host and whether it is the complete one.
+    """
+    word, flag = _first_word(argv)
+    if flag == "version" or (flag is None and (word is None or word in COMMANDS)):
+        return None, False
     from .plugin_host import PluginHost
+
+    if flag == "help":
+        return PluginHost.discover(()), False
 
     def values(flag: str) -> list[str]:
         found = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == flag]
         return found + [a.split("=", 1)[1] for a in argv if a.startswith(flag + "=")]
 
     data = (values("--data") or [None])[-1]
-    dirs = [resolve_root(data) / "plugins", *map(Path, values("--plugins-dir"))]
-    return PluginHost.discover(dirs)
+    host = PluginHost.discover(
+        map(Path, values("--plugins-dir")), store=resolve_root(data) / "plugins"
+    )
+    _say_refused(host)
+    return host, True
 
 
 def _run_plugin_command(args: argparse.Namespace) -> int:
@@ -459,10 +516,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         None,
     )
     set_language(resolve_language(lang_flag))
-    host = _early_host(argv)
+    host, complete = _early_host(argv)
     parser = build_parser(host)
     args = parser.parse_args(argv)
-    args._host = host
+    args._host = host if complete else None
     try:
         if getattr(args, "_plugin_command", None):
             return _run_plugin_command(args)

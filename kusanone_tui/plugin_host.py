@@ -2,7 +2,10 @@
 
 Plugins come from the entry-point group ``kusanone_tui`` (installed packages, and the built-in
 plugins of this repository's ``plugins/`` folder, registered the same way) and from loose ``.py``
-files in the store's ``plugins/`` folder or a ``--plugins-dir``. Every call into a plugin (a
+files in the store's ``plugins/`` folder or a ``--plugins-dir``. A loose file runs only when it
+and its folder pass :func:`untrusted` (they belong to this user or root and nobody else can write
+them, as ssh checks its keys); one that does not is listed with the reason and never imported.
+Every call into a plugin (a
 hook, a drawing function, a command) goes through :meth:`PluginHost.guard`: an exception switches
 that plugin off for the session, is reported, and the meeting goes on. ``KUSANONE_STRICT_PLUGINS=1``
 re-raises instead, for plugin authors. ``KUSANONE_PLUGINS=a,b`` loads only those plugins;
@@ -14,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import stat
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -39,6 +43,10 @@ from .plugin_types import (
 from .store.session import SessionLog
 
 GROUP = hooks.PROJECT  # the entry-point group is named after the project, as pluggy's is
+#: Where a plugin came from (``PluginRecord.origin``).
+FROM_ENTRY_POINT = "entry point"
+FROM_STORE = "store plugins folder"
+FROM_FLAG = "--plugins-dir"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 T = TypeVar("T")
 
@@ -69,6 +77,8 @@ class PluginRecord:
     hooks: list[str] = field(default_factory=list)
     error: str | None = None
     enabled: bool = True
+    origin: str | None = None  # FROM_ENTRY_POINT, FROM_STORE or FROM_FLAG
+    trusted: bool | None = None  # loose files: whether they passed the ownership check
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +86,8 @@ class PluginRecord:
             "version": self.version,
             "source": self.source,
             "location": self.location,
+            "origin": self.origin,
+            "trusted": self.trusted,
             "hooks": self.hooks,
             "enabled": self.enabled,
             "error": self.error,
@@ -115,17 +127,27 @@ class PluginHost:
         self.on_notice: Callable[[str], None] | None = None
         self.on_failure: Callable[[str, str], None] | None = None
         self.clock = clock
+        #: Loose files refused by the ownership check: (path, reason), for a one-line notice.
+        self.refused: list[tuple[str, str]] = []
 
     # -- finding and loading -------------------------------------------------------------------
     @classmethod
     def discover(
-        cls, dirs: Iterable[Path] = (), use_entry_points: bool = True, strict: bool | None = None
+        cls,
+        dirs: Iterable[Path] = (),
+        use_entry_points: bool = True,
+        strict: bool | None = None,
+        store: Path | None = None,
     ) -> PluginHost:
+        """Installed plugins, then the trusted loose files of ``store`` (the store's ``plugins/``
+        folder) and of each of ``dirs`` (the ``--plugins-dir`` folders)."""
         host = cls(strict=strict)
         if use_entry_points:
             host.load_entry_points()
+        if store is not None:
+            host.load_dir(store, FROM_STORE)
         for folder in dirs:
-            host.load_dir(folder)
+            host.load_dir(folder, FROM_FLAG)
         return host
 
     def _wanted(self, name: str, record: PluginRecord) -> bool:
@@ -142,6 +164,7 @@ class PluginHost:
             dist = getattr(point, "dist", None)
             source = "built-in" if dist is not None and dist.name == "kusanone" else "package"
             record = PluginRecord(name, source, dist.version if dist else None, point.value)
+            record.origin = FROM_ENTRY_POINT
             if name in self.records or not self._wanted(name, record):
                 continue
             try:
@@ -150,28 +173,43 @@ class PluginHost:
                 self._load_failed(record, error)
                 continue
             self.add(module, name=name, source=source, version=record.version, location=point.value)
+            if name in self.records:
+                self.records[name].origin = FROM_ENTRY_POINT
 
-    def load_dir(self, folder: Path) -> None:
+    def load_dir(self, folder: Path, origin: str = FROM_FLAG) -> None:
+        """The loose ``.py`` files of ``folder`` (not those starting with ``_``); none of them
+        runs if the folder itself is not trusted."""
         if not folder.is_dir():
             return
+        problem = untrusted(folder, folder=True)
         for path in sorted(folder.glob("*.py")):
             if not path.name.startswith("_"):
-                self.load_file(path)
+                self.load_file(path, origin, problem)
 
-    def load_file(self, path: Path) -> None:
+    def load_file(self, path: Path, origin: str = FROM_FLAG, refuse: str | None = None) -> None:
+        """Import one loose file, if it passes the ownership check (``refuse``: a reason found
+        already, e.g. its folder's)."""
         name = plugin_name(path.stem)
-        record = PluginRecord(name, "file", None, str(path))
+        record = PluginRecord(name, "file", None, str(path), origin=origin)
         if name in self.records or not self._wanted(name, record):
             return
+        module_name = f"kusanone_plugin_{name}"
         try:
-            spec = importlib.util.spec_from_file_location(f"kusanone_plugin_{name}", path)
-            if spec is None or spec.loader is None:
+            source, problem = (b"", refuse) if refuse else _read_trusted(path)
+            if problem is not None:
+                self._refuse(record, problem)
+                return
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            if spec is None:
                 raise ImportError(f"cannot load {path}")
             module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module
-            spec.loader.exec_module(module)
+            sys.modules[module_name] = module
+            record.trusted = True
+            # The bytes that were checked are the bytes that run (no second open, no
+            # __pycache__ written into the plugins folder); dont_inherit: no __future__ leaks in.
+            exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
         except BaseException as error:
-            sys.modules.pop(f"kusanone_plugin_{name}", None)
+            sys.modules.pop(module_name, None)
             self._load_failed(record, error)
             return
         self.add(
@@ -181,6 +219,17 @@ class PluginHost:
             version=getattr(module, "__version__", None),
             location=str(path),
         )
+        if name in self.records:
+            self.records[name].origin = origin
+            self.records[name].trusted = True
+
+    def _refuse(self, record: PluginRecord, reason: str) -> None:
+        """A loose file that is not imported: listed with the reason, never silently."""
+        record.enabled = False
+        record.trusted = False
+        record.error = f"not loaded: {reason}"
+        self.records[record.name] = record
+        self.refused.append((record.location or record.name, reason))
 
     def _load_failed(self, record: PluginRecord, error: BaseException) -> None:
         record.enabled = False
@@ -355,6 +404,87 @@ class PluginHost:
     def announce(self, event: Any) -> None:
         """Tell the observers about one new event."""
         self.call("on_event", event=event)
+
+
+def untrusted(path: Path, folder: bool = False) -> str | None:
+    """Why the loose plugin file (or folder) at ``path`` must not run, or ``None`` when it may.
+
+    As ssh checks its keys: it must belong to this user or root, and not be writable by others,
+    nor by its group unless that is the user's own private group. A symbolic link is checked as
+    a link (its owner) and at its resolved target; a file's target also needs a trusted folder
+    around it. Without owners and modes (Windows) nothing is refused.
+    """
+    if not hasattr(os, "geteuid"):
+        return None
+    try:
+        link = os.lstat(path)
+        target = os.stat(path)
+    except OSError as error:
+        return f"cannot be checked: {error.strerror or error}"
+    kind = f"folder {path}" if folder else "file"
+    if stat.S_ISLNK(link.st_mode):
+        problem = _owner_problem(link, "the link")
+        if problem:
+            return problem
+    if folder and not stat.S_ISDIR(target.st_mode):
+        return "not a folder"
+    if not folder and not stat.S_ISREG(target.st_mode):
+        return "not a regular file"
+    problem = _owner_problem(target, f"the {kind}") or _mode_problem(target, f"the {kind}")
+    if problem:
+        return problem
+    if stat.S_ISLNK(link.st_mode) and not folder:
+        real = Path(os.path.realpath(path)).parent
+        return untrusted(real, folder=True)  # the link points into this folder
+    return None
+
+
+def _owner_problem(info: os.stat_result, what: str) -> str | None:
+    me = os.geteuid()
+    if info.st_uid in (me, 0):
+        return None
+    return f"{what} belongs to another user (uid {info.st_uid}; you are {me})"
+
+
+def _mode_problem(info: os.stat_result, what: str) -> str | None:
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & stat.S_IWOTH or (mode & stat.S_IWGRP and not _private_group(info.st_gid)):
+        return f"{what} is writable by group or others (mode {mode:o}; chmod go-w)"
+    return None
+
+
+def _private_group(gid: int) -> bool:
+    """Whether ``gid`` is this user's own private group (named after the user, the user's
+    primary group, no other members): group-writable then means writable by this user only, as
+    Debian's ssh also accepts (systems with user private groups and umask 002)."""
+    try:
+        import grp
+        import pwd
+
+        user = pwd.getpwuid(os.geteuid())
+        group = grp.getgrgid(gid)
+    except (ImportError, KeyError):
+        return False
+    return (
+        user.pw_gid == gid
+        and group.gr_name == user.pw_name
+        and set(group.gr_mem) <= {user.pw_name}
+    )
+
+
+def _read_trusted(path: Path) -> tuple[bytes, str | None]:
+    """The file's bytes and ``None``, or ``b""`` and why it is refused; the check is made on the
+    open file, so what was checked is what runs."""
+    problem = untrusted(path)
+    if problem is not None:
+        return b"", problem
+    with open(path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if hasattr(os, "geteuid"):
+            problem = _owner_problem(info, "the file") or _mode_problem(info, "the file")
+            if problem is not None:
+                return b"", problem
+        return handle.read(), None
 
 
 def _hook_names(pm: pluggy.PluginManager, name: str) -> list[str]:
