@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import current_language, pick
+from .minutes import md_escape
 from .model.events import VISIBILITIES, Actor, Event, plugin_kind
 from .model.state import MeetingState
 from .model.views import ProjectorView
@@ -19,6 +20,15 @@ from .store.session import SessionLog
 #: in the minutes or default exports (kept only with ``--include-private``). For what the room
 #: should see now but nobody should find later, such as "up next" before someone may cancel.
 PLUGIN_VISIBILITIES: tuple[str, ...] = (*VISIBILITIES, "live")
+
+__all__ = [
+    "PLUGIN_VISIBILITIES",
+    "MinutesView",
+    "PluginAPI",
+    "PublicView",
+    "ReportData",
+    "md_escape",
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,12 @@ class MinutesView:
 
     def text(self, texts: Mapping[str, str] | str) -> str:
         return pick(texts, self.lang)
+
+    @staticmethod
+    def escape(text: object) -> str:
+        """People's text (a name, a note) for a section's Markdown: shown as written, one line,
+        never a link, an image or emphasis. Use it for every string that came from a person."""
+        return md_escape(text)
 
 
 @dataclass(frozen=True)

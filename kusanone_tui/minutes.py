@@ -53,9 +53,26 @@ def _clock(at: float | None) -> str:
     return time.strftime("%H:%M", time.localtime(at)) if at else "--:--"
 
 
+# What can start Markdown structure inside a line: links and images ([ ] <), emphasis and code
+# (* _ `), raw HTML and autolinks (< >), entities (&), tables (|), strikethrough (~), headings (#)
+# and the escape itself. Other punctuation stays as typed, so the Markdown source reads well.
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|&~")
+
+
+def md_escape(text: object) -> str:
+    """People's text for Markdown: shown as written, never read as Markdown or HTML.
+
+    Every character that could start Markdown structure is backslash-escaped, so
+    ``![t](http://…)`` stays those characters instead of becoming a remote image, ``<b>`` stays
+    text, and ``*`` makes no emphasis. Line breaks become spaces: one entry is one line.
+    """
+    flat = " ".join(str(text or "").split())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
+
+
 def _line(text: str | None) -> str:
     # One note, one list item: keep the author's words, but not Markdown structure.
-    return " ".join((text or "").split())
+    return md_escape(text)
 
 
 def minutes_markdown(
@@ -68,12 +85,12 @@ def minutes_markdown(
     reach = ("public", "minutes", "private") if include_private else ("public", "minutes")
     notes = [n for n in state.notes.values() if not n.redacted and n.visibility in reach]
     shared = [n for n in notes if n.visibility != "private"]
-    out: list[str] = [f"# {state.title or t('minutes.title')}", ""]
+    out: list[str] = [f"# {md_escape(state.title) or t('minutes.title')}", ""]
     when = state.meeting_started_at or state.created_at
     out.append(f"- {t('minutes.date')}: {time.strftime('%Y-%m-%d', time.localtime(when or 0))}")
-    out.append(f"- {t('minutes.place')}: {state.place or '—'}")
+    out.append(f"- {t('minutes.place')}: {md_escape(state.place) or '—'}")
     if state.template is not None:
-        out.append(f"- {t('minutes.template')}: {pick(state.template.title)}")
+        out.append(f"- {t('minutes.template')}: {md_escape(pick(state.template.title))}")
     out.append("")
 
     out += [f"## {t('minutes.attendance')}", ""]
@@ -93,14 +110,16 @@ def minutes_markdown(
             stage = state.template.stages[index]
             actual = f"{(ended - started) / 60:.0f}" if ended else "—"
             out.append(
-                f"- {_clock(started)}–{_clock(ended)} {pick(stage.title)}"
+                f"- {_clock(started)}–{_clock(ended)} {md_escape(pick(stage.title))}"
                 f"（{t('minutes.planned', m=f'{stage.minutes:g}')}・"
                 f"{t('minutes.actual', m=actual)}）"
             )
         out.append("")
 
     def speaker(note: Note) -> str:
-        return f"{labels[note.participant_id]}: " if note.participant_id in labels else ""
+        return (
+            f"{md_escape(labels[note.participant_id])}: " if note.participant_id in labels else ""
+        )
 
     def stage_type(note: Note) -> str | None:
         if note.stage_index is None or state.template is None:
@@ -126,10 +145,10 @@ def minutes_markdown(
     if groups:
         out += [f"## {t('minutes.breakouts')}", ""]
         for group in groups.values():
-            out.append(f"### {pick(group.name)}")
+            out.append(f"### {md_escape(pick(group.name))}")
             out.append("")
             if group.topic:
-                out += [f"{t('breakout.topic')}: {group.topic}", ""]
+                out += [f"{t('breakout.topic')}: {md_escape(group.topic)}", ""]
             summary = [n for n in shared if n.group_id == group.id and SUMMARY_TAG in n.tags]
             out += [f"- {_line(n.text)}" for n in summary] or [f"- {t('breakout.no_summary')}"]
             out.append("")
@@ -152,8 +171,8 @@ def minutes_markdown(
         for note in private:
             kind = record_kind(note.tags)
             head = f"{t(f'backstage.{kind}')}: " if kind else ""
-            people = f"（{'、'.join(note.people)}）" if note.people else ""
-            invited = f" → {note.invited_to}" if note.invited_to else ""
+            people = f"（{'、'.join(map(md_escape, note.people))}）" if note.people else ""
+            invited = f" → {md_escape(note.invited_to)}" if note.invited_to else ""
             text = "" if note.text == "・" else _line(note.text)
             out.append(f"- {PRIVATE_MARK} {head}{speaker(note)}{text}{people}{invited}")
         out.append("")
@@ -177,9 +196,10 @@ def to_html(markdown: str, title: str, lang: str = "ja") -> str:
     """A clean, printable, well-formed single HTML file."""
     from markdown_it import MarkdownIt
 
-    body = (
-        MarkdownIt("commonmark", {"xhtmlOut": True, "html": False}).enable("table").render(markdown)
-    )
+    # No raw HTML, and no links or images even from a plugin's Markdown: the page is printed
+    # and shared, and must fetch nothing and send no reader anywhere.
+    parser = MarkdownIt("commonmark", {"xhtmlOut": True, "html": False}).enable("table")
+    body = parser.disable(["image", "link", "autolink"]).render(markdown)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8" />\n'

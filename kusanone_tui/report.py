@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import t
+from .minutes import md_escape
 from .model.state import POSITIONS, MeetingState
 from .store.registry import Activity, Collaboration, Group, Registry
 from .store.session import SessionLog
@@ -268,7 +269,7 @@ def to_markdown(report: Report) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in report.meetings:
-        title = row.title.replace("|", "｜")
+        title = md_escape(row.title)  # a title is people's text; "|" is escaped too
         out.append(
             f"| {row.day} | {title} | {row.attendance} | {row.first_time} | "
             f"{row.returning} | {row.activities} | {row.groups} | {row.collaborations} |"
@@ -276,7 +277,7 @@ def to_markdown(report: Report) -> str:
     out += ["", f"> {t('report.note')}"]
     if report.extra:
         out += ["", f"## {t('report.plugins')}", ""]
-        out += [f"- {title}: {value}" for title, value in report.extra]
+        out += [f"- {md_escape(title)}: {md_escape(value)}" for title, value in report.extra]
     return "\n".join(out) + "\n"
 
 

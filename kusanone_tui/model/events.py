@@ -49,6 +49,46 @@ CORE_KINDS: dict[str, tuple[str, ...]] = {
     "breakout.balanced": ("seats",),
 }
 
+#: A note's free-text and name fields: redaction removes them from the disk. An event may name
+#: more of its own fields in ``data["personal"]`` (a plugin marks what is personal).
+PERSONAL_FIELDS: tuple[str, ...] = ("text", "people", "invited_to")
+
+
+def personal_fields(data: Mapping[str, Any]) -> list[str]:
+    """The fields of ``data`` that redaction removes: the note's and any the event marks."""
+    marked = data.get("personal")
+    extra = [str(f) for f in marked] if isinstance(marked, list | tuple) else []
+    return [f for f in dict.fromkeys((*PERSONAL_FIELDS, *extra)) if f in data]
+
+
+def personal_strings(data: Mapping[str, Any]) -> list[str]:
+    """Every string held in the personal fields of ``data`` (to cut them from damaged copies)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and value:
+            found.append(value)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+
+    for name in personal_fields(data):
+        walk(data[name])
+    return found
+
+
+def redacted_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with every personal field emptied and the mark that it was redacted."""
+    out = dict(data)
+    for name in personal_fields(data):
+        out[name] = None
+    out["redacted"] = True
+    return out
+
+
 _NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*$")
 _PLUGIN_KIND = re.compile(r"^([a-z][a-z0-9_]*):([a-z][a-z0-9_.]*)$")
 

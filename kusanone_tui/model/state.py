@@ -351,6 +351,8 @@ def _note_redacted(state: MeetingState, event: Event, data: dict[str, Any]) -> N
     if note is not None:
         note.text = None
         note.redacted = True
+        note.people = ()
+        note.invited_to = None
 
 
 _HANDLERS = {

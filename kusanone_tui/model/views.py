@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .events import Event
+from .events import Event, redacted_data
 from .state import MeetingState, Note, Participant
 
 Audience = Literal["public", "minutes", "private"]
@@ -78,6 +78,9 @@ def _private_note_ids(state: MeetingState, audience: Audience) -> set[str]:
     return {note_id for note_id, note in state.notes.items() if note.visibility not in reach}
 
 
+_QUIET_ENDS = ("turn.passed", "turn.deferred")
+
+
 def export_events(
     events: Iterable[Event], state: MeetingState, audience: Audience = "minutes"
 ) -> list[dict[str, Any]]:
@@ -88,6 +91,7 @@ def export_events(
     out = []
     for event in events:
         data = dict(event.data)
+        pid = data.get("participant_id")
         if event.kind.startswith("note."):
             note_id = data.get("note_id")
             note = state.notes.get(note_id) if isinstance(note_id, str) else None
@@ -99,19 +103,26 @@ def export_events(
                 if note_id in first_added:
                     continue
                 first_added.add(note_id)
-            if note.redacted and "text" in data:
-                data["text"] = None
-        elif event.kind == "turn.passed" and audience != "private":
-            continue  # a pass is never counted or shown outside the facilitator's own screen
+            if note.redacted:
+                data = redacted_data(data)
+        elif event.kind in _QUIET_ENDS and audience != "private":
+            # A pass (or "later") reads as any other end of a turn: no gap, no kind of its own.
+            record = {**event.to_dict(), "kind": "turn.ended", "data": {"participant_id": pid}}
+            out.append({**record, "seq": event.seq})
+            continue
         elif data.get("visibility") not in (None, *reach):
             continue
-        pid = data.get("participant_id")
         if "name" in data and pid in state.participants and audience != "private":
             data["name"] = participant_label(state, state.participants[pid], audience)
         record = event.to_dict()
         record["seq"] = event.seq
         record["data"] = data
         out.append(record)
+    if audience != "private":
+        # Positions, not log numbers: a gap in the numbers would show that something was left
+        # out (a private note, a pass).
+        for number, record in enumerate(out, start=1):
+            record["seq"] = number
     return out
 
 
@@ -150,9 +161,9 @@ def export_state(state: MeetingState, audience: Audience = "minutes") -> dict[st
         "stage_history": [list(entry) for entry in state.stage_history],
         "participants": people,
         "notes": notes,
-        "events": state.event_count,
     }
-    if audience == "private":
+    if audience == "private":  # elsewhere a count of events would show what was left out
+        out["events"] = state.event_count
         out["round"] = {
             "spoken": list(state.spoken),
             "passed": list(state.passed),

@@ -19,11 +19,19 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..model.events import CORE_KINDS, Actor, Event, new_id, validate
+from ..model.events import (
+    CORE_KINDS,
+    Actor,
+    Event,
+    new_id,
+    personal_strings,
+    redacted_data,
+    validate,
+)
 from ..model.state import MeetingState, apply
 from ..model.template import Template
 from ..model.text import clean_data
-from .storage import DamageReport, LogDB, LogTable, replace_file
+from .storage import DamageReport, LogDB, LogTable, decode_line, encode_line, replace_file
 
 EVENTS = "events"
 SUFFIX = ".session.jsonl"
@@ -137,10 +145,10 @@ class SessionLog:
                 if doc.get("kind") in ("note.added", "note.edited")
                 and (doc.get("data") or {}).get("note_id") == note_id
             ]
-            texts = [str(d["data"]["text"]) for d in docs if (d.get("data") or {}).get("text")]
+            texts = [text for doc in docs for text in personal_strings(doc.get("data") or {})]
             if docs:
                 self._table.update(_scrub, doc_ids=[doc.doc_id for doc in docs])
-            scrub_damaged_copies(self.path, texts)
+            scrub_damaged_copies(self.path, texts, note_id)
             return self.append("note.redacted", {"note_id": note_id}, actor=actor)
 
     # -- reading ----------------------------------------------------------------------------
@@ -228,28 +236,42 @@ def _apply(state: MeetingState, event: Event) -> None:
         state.last_seq = max(state.last_seq, event.seq)
 
 
-def scrub_damaged_copies(path: Path, texts: Iterable[str]) -> None:
-    """Remove ``texts`` from the damaged copies kept beside ``path``.
+def scrub_damaged_copies(path: Path, texts: Iterable[str], note_id: str | None = None) -> None:
+    """Remove a redacted note from the damaged copies kept beside ``path``.
 
-    A damaged copy keeps the original bytes so nothing is lost, but redacted text must leave
-    the disk: the text is cut out as bytes (as written in the log's JSON), wherever it is.
+    A damaged copy keeps the original bytes so nothing else is lost, but redacted text and names
+    must leave the disk. Whole lines of the note's events are scrubbed field by field (and keep
+    a valid checksum); in broken lines, the texts are cut out as bytes (as written in the log's
+    JSON), wherever they are.
     """
     needles = {json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8") for text in texts}
     needles.discard(b"")
-    if not needles:
-        return
     stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
     for copy in path.parent.glob(f"{stem}*.damaged-*"):
         content = copy.read_bytes()
-        cleaned = content
-        for needle in needles:
-            cleaned = cleaned.replace(needle, b"")
+        lines = content.split(b"\n")
+        for number, raw in enumerate(lines):
+            record = decode_line(raw)
+            if record is not None:
+                table, doc_id, doc = record
+                data = doc.get("data") if isinstance(doc, dict) else None
+                if (
+                    note_id is not None
+                    and isinstance(data, dict)
+                    and doc.get("kind") in ("note.added", "note.edited")
+                    and data.get("note_id") == note_id
+                ):
+                    lines[number] = encode_line(
+                        table, doc_id, {**doc, "data": redacted_data(data)}
+                    )[:-1]
+                continue
+            for needle in needles:
+                raw = raw.replace(needle, b"")
+            lines[number] = raw
+        cleaned = b"\n".join(lines)
         if cleaned != content:
             replace_file(copy, cleaned)
 
 
 def _scrub(doc: dict[str, Any]) -> None:
-    data = dict(doc.get("data") or {})
-    data["text"] = None
-    data["redacted"] = True
-    doc["data"] = data
+    doc["data"] = redacted_data(doc.get("data") or {})

@@ -16,6 +16,8 @@ from typing import Any
 
 from rich.text import Text
 
+from kusanone_tui.api import md_escape
+
 from .planning import NEXT_FEW, Picture, hhmm
 from .state import OpenMic, Performer, fold
 
@@ -292,10 +294,7 @@ def minutes(events: Iterable[Any], stages: Sequence[Mapping[str, Any]], say: Say
 
 def _plain(name: str) -> str:
     """A stage name as text in Markdown (no links, no emphasis, one line)."""
-    line = " ".join(name.split())
-    for mark in "\\`*_[]<>#|":
-        line = line.replace(mark, "\\" + mark)
-    return line
+    return md_escape(name)
 
 
 # -- the printable running order -------------------------------------------------------------------
