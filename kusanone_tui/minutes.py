@@ -1,7 +1,8 @@
 """Minutes (議事録): Markdown and printable HTML built from a session's log.
 
 Only what the minutes may hold: public and minutes-only notes; names only of people who agreed to
-be named in the minutes (others are 参加者A, B, …); attendance as counts by 立場; no pass, ever.
+be named in the minutes (others are 参加者N, as on the screens); attendance as counts by 立場;
+no pass, ever.
 Private entries (backstage records, private notes) appear only when asked for, in a section of
 their own that says so on every line.
 """
@@ -18,6 +19,7 @@ from .model.backstage import record_kind
 from .model.breakout import SUMMARY_TAG
 from .model.reflecting import PHASES
 from .model.state import POSITIONS, MeetingState, Note
+from .model.views import participant_label
 
 PRIVATE_MARK = "🔒"
 
@@ -30,23 +32,17 @@ class Section:
     markdown: str
 
 
-def letter_labels(state: MeetingState) -> dict[str, str]:
-    """Display names for the minutes: a name where its owner agreed, else 参加者A, B, …"""
-    labels: dict[str, str] = {}
-    count = 0
-    for person in state.participants.values():
-        if person.minutes_name and person.name:
-            labels[person.id] = person.name
-            continue
-        letters, n = "", count
-        while True:  # A … Z, AA, AB …
-            letters = chr(ord("A") + n % 26) + letters
-            n = n // 26 - 1
-            if n < 0:
-                break
-        labels[person.id] = t("minutes.anonymous", letter=letters)
-        count += 1
-    return labels
+def minutes_labels(state: MeetingState, audience: str = "minutes") -> dict[str, str]:
+    """Each person's label: a name where its owner agreed (to the minutes, or for ``public``
+    to be shown), else the same 参加者N the screens use, so one person has one label."""
+    return {
+        person.id: participant_label(state, person, audience, _anonymous)  # type: ignore[arg-type]
+        for person in state.participants.values()
+    }
+
+
+def _anonymous(number: int) -> str:
+    return t("people.anonymous", n=number)
 
 
 def _clock(at: float | None) -> str:
@@ -79,10 +75,19 @@ def minutes_markdown(
     state: MeetingState,
     include_private: bool = False,
     sections: Sequence[Section] = (),
+    public_only: bool = False,
 ) -> str:
-    """The minutes of one session, as Markdown."""
-    labels = letter_labels(state)
-    reach = ("public", "minutes", "private") if include_private else ("public", "minutes")
+    """The minutes of one session, as Markdown.
+
+    ``public_only`` gives the preview the wall may show: public notes only, and each person as
+    the room knows them (the facilitator's screen is often the projected one).
+    """
+    labels = minutes_labels(state, "public" if public_only else "minutes")
+    if public_only:
+        reach: tuple[str, ...] = ("public",)
+        include_private = False
+    else:
+        reach = ("public", "minutes", "private") if include_private else ("public", "minutes")
     notes = [n for n in state.notes.values() if not n.redacted and n.visibility in reach]
     shared = [n for n in notes if n.visibility != "private"]
     out: list[str] = [f"# {md_escape(state.title) or t('minutes.title')}", ""]

@@ -31,7 +31,7 @@ def test_minutes_line_by_line(tmp_path):
     for marker in (PRIVATE, BACKSTAGE, REDACTED):
         assert marker not in text
     assert "パス" not in text
-    assert "みどり" not in text and "参加者A" in text  # named only with consent
+    assert "みどり" not in text and "参加者1" in text  # named only with consent
     assert "さくらの母" in text
 
 

@@ -8,6 +8,8 @@ renders a view cannot reach anything else.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -51,6 +53,28 @@ def participant_label(
         return person.name
     number = list(state.participants).index(person.id) + 1
     return anonymous(number)
+
+
+def wall_state(state: MeetingState, anonymous: Callable[[int], str] = _hash_label) -> MeetingState:
+    """The meeting as the wall may show it: the facilitator's screen when it is projected.
+
+    A copy of ``state`` where each person's name is the room's label (a name only where its
+    owner agreed to be shown), only public notes remain, and a pass reads like any spoken turn.
+    Screens and plugin panels drawn from it cannot show what the projector may not.
+    """
+    wall = copy.copy(state)
+    wall.participants = {
+        pid: dataclasses.replace(person, name=participant_label(state, person, "public", anonymous))
+        for pid, person in state.participants.items()
+    }
+    wall.notes = {
+        nid: note
+        for nid, note in state.notes.items()
+        if note.visibility == "public" and not note.redacted
+    }
+    wall.spoken = [*state.spoken, *state.passed]  # who is done, without saying how
+    wall.passed = []
+    return wall
 
 
 @dataclass(frozen=True, slots=True)
