@@ -202,7 +202,7 @@ class Meeting:
             data["participant_id"] = participant_id
         tags = list(tags)
         current = self.state.reflecting
-        if current is not None and current.phase and BACKSTAGE_TAG not in tags:
+        if current is not None and current.phase in reflect.PHASES and BACKSTAGE_TAG not in tags:
             tags.append(f"phase:{current.phase}")
         if tags:
             data["tags"] = tags
@@ -264,8 +264,14 @@ class Meeting:
     def set_roles(
         self, talkers: Sequence[str], interviewer: str | None, team: Sequence[str]
     ) -> Event | None:
-        """Roles for the reflecting stage: participant ids, or names typed for others."""
+        """Roles for the reflecting stage: participant ids, or names typed for others.
+
+        ``None`` (nothing recorded) outside a reflecting stage, or when the roles cannot be: the
+        talker on the team, the interviewer on the team, or the talker also the interviewer.
+        """
         if self.state.reflecting is None:
+            return None
+        if reflect.roles_problem(talkers, interviewer, team) is not None:
             return None
         return self._append(
             "reflecting.roles",
@@ -277,11 +283,16 @@ class Meeting:
         )
 
     def next_phase(self) -> Event | None:
-        current = self.state.reflecting
-        if current is None:
+        """The turn's next phase; after the talker's last response, back to the room; then
+        nothing more (``None``)."""
+        current, stage = self.state.reflecting, self.state.stage
+        if current is None or stage is None:
             return None
-        phase, cycle = reflect.next_phase(current.phase, current.cycle)
-        return self._append("reflecting.phase", {"phase": phase, "cycle": cycle})
+        found = reflect.following(current, reflect.turn_plan(stage.options, stage.minutes))
+        if found is None:
+            return None
+        phase, cycle, step = found
+        return self._append("reflecting.phase", {"phase": phase, "cycle": cycle, "step": step})
 
     # -- breakouts ------------------------------------------------------------------------------
     def add_group(self, name: str, topic: str = "") -> str | None:

@@ -22,11 +22,13 @@ from kusanone_tui.model.backstage import BACKSTAGE_TAG, KINDS, kind_tag, record_
 from kusanone_tui.model.events import Actor
 from kusanone_tui.model.reflecting import (
     DEFAULT_PHASES,
+    END,
     ReflectingState,
-    next_phase,
+    following,
     phase_minutes,
     phase_plan,
     speakers_and_listeners,
+    turn_plan,
 )
 from kusanone_tui.model.template import parse_template
 from kusanone_tui.model.views import export_events, export_state, projector_view
@@ -159,21 +161,25 @@ def test_template_groups_reads_the_stage_option() -> None:
 # -- reflecting: the pure parts ---------------------------------------------------------------
 
 
-def test_next_phase_cycles_reflection_and_response() -> None:
-    phase, cycle = None, 0
-    seen = []
-    for _ in range(7):
-        phase, cycle = next_phase(phase, cycle)
-        seen.append((phase, cycle))
+def test_the_turn_runs_through_its_plan_to_an_end_and_stops() -> None:
+    """conversation → reflection → response (as often as the plan says) → back to the room;
+    then nothing more (the turn once looped for ever)."""
+    kinds = ["conversation", "reflection", "response", "reflection", "response"]
+    plan = turn_plan({"phases": [{"kind": k, "minutes": 3} for k in kinds]})
+    assert [kind for kind, _ in plan] == kinds
+    state, seen = ReflectingState(), []
+    while (found := following(state, plan)) is not None:
+        state.phase, state.cycle, state.step = found
+        seen.append((state.phase, state.cycle))
     assert seen == [
         ("conversation", 1),
         ("reflection", 1),
         ("response", 1),
         ("reflection", 2),
         ("response", 2),
-        ("reflection", 3),
-        ("response", 3),
+        (END, 2),
     ]
+    assert following(state, plan) is None
 
 
 @pytest.mark.parametrize(
@@ -326,7 +332,6 @@ def test_a_reflecting_turn(tmp_path: Path) -> None:
         ("conversation", 1, 6, pair, team_labels),
         ("reflection", 1, 4, team_labels, pair),
         ("response", 1, 3, pair, team_labels),
-        ("reflection", 2, 4, team_labels, pair),
     ]
     note_ids = []
     for phase, cycle, minutes, talking, listening in expected:
@@ -351,11 +356,20 @@ def test_a_reflecting_turn(tmp_path: Path) -> None:
         ("phase:conversation",),
         ("phase:reflection",),
         ("phase:response",),
-        ("phase:reflection",),
     ]
     assert all(notes[n].stage_index == REFLECTING for n in note_ids)
     tagged = meeting.add_note("タグ付き", tags=["mine"])
-    assert meeting.state.notes[tagged].tags == ("mine", "phase:reflection")
+    assert meeting.state.notes[tagged].tags == ("mine", "phase:response")
+
+    # After the talker's response: back to the room, and then nothing more.
+    assert meeting.next_phase() is not None
+    view = projector_view(meeting.state, clock()).reflecting
+    assert (view.phase, view.remaining, view.talking, view.listening) == (END, None, (), ())
+    assert (view.step, view.steps) == (3, 3)
+    assert meeting.next_phase() is None
+    assert meeting.state.reflecting.phase == END
+    after = meeting.add_note("全体で")
+    assert meeting.state.notes[after].tags == ()  # not a phase of the turn
 
     # The next stage drops the reflecting state; notes there get no phase tag.
     meeting.start_stage(BREAK)
@@ -373,17 +387,18 @@ def test_reflecting_phase_times_come_from_the_template(tmp_path: Path) -> None:
     meeting = new_meeting(tmp_path, clock, parse_template(PHASED_TEMPLATE, "phased.toml"))
     meeting.start_stage(0)
     remaining = []
-    for _ in range(4):
+    for _ in range(6):
         meeting.next_phase()
         remaining.append(projector_view(meeting.state, clock()).reflecting.remaining)
-    assert remaining == [8 * 60, 5 * 60, 2.5 * 60, 5 * 60]
+    # As listed; a plan ending on a reflection gets the talker's response last; then the end.
+    assert remaining == [8 * 60, 5 * 60, 2.5 * 60, 4 * 60, 2.5 * 60, None]
     # A stage whose plan names only the conversation keeps default times for the rest.
     meeting.start_stage(1)
     remaining = []
-    for _ in range(3):
+    for _ in range(4):
         meeting.next_phase()
         remaining.append(projector_view(meeting.state, clock()).reflecting.remaining)
-    assert remaining == [10 * 60, 4 * 60, 3 * 60]
+    assert remaining == [10 * 60, 4 * 60, 3 * 60, None]
 
 
 def test_reflecting_roles_from_the_log_are_cleaned(tmp_path: Path) -> None:

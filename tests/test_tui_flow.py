@@ -28,7 +28,9 @@ async def test_a_reflecting_turn(tmp_path, clock):
     app = KusanoneApp(log, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "役割を決めて p で始めます" in screen_text(app)
+        text = screen_text(app)
+        assert "まもなく始まります" in text  # what the room reads
+        assert "r で役割を決め、p で会話を始めます" in text  # the facilitator's own key hint
         await pilot.press("r")
         await pilot.pause()
         dialog = app.screen
@@ -48,8 +50,9 @@ async def test_a_reflecting_turn(tmp_path, clock):
         await pilot.pause()
         text = screen_text(app)
         assert "会話  06:00" in text
-        assert "話す人：あおい、はると" in text
-        assert "聞く人：ゆき、参加者4、森さん" in text  # そら chose not to be shown
+        assert "話しています　話し手：あおい　聞き手：はると" in text
+        # そら chose not to be shown
+        assert "聞いています　リフレクティング・チーム：ゆき、参加者4、森さん" in text
 
         # the note-taker's notes are tagged with the phase
         await pilot.press("f2")
@@ -60,7 +63,8 @@ async def test_a_reflecting_turn(tmp_path, clock):
         await pilot.press("p")  # reflection: the team talks, the talker listens
         await pilot.pause()
         text = screen_text(app)
-        assert "リフレクション" in text and "話す人：ゆき、参加者4、森さん" in text
+        assert "リフレクション" in text
+        assert "話しています　リフレクティング・チーム：ゆき、参加者4、森さん" in text
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press(*"it may be", "enter")
@@ -70,9 +74,10 @@ async def test_a_reflecting_turn(tmp_path, clock):
         assert "「〜かもしれない」「〜と感じました」と控えめに" in text
         assert "助言はしない" in text
         await pilot.press("f1")
-        await pilot.press("p", "p")  # response, then a second reflection
+        await pilot.press("p", "p")  # the talker's response, then back to the room
         await pilot.pause()
-        assert "リフレクション（2巡目）" in screen_text(app)
+        assert "全体に戻る" in screen_text(app)
+        assert "リフレクション（2巡目）" not in screen_text(app)
     tags = [next(t for t in n.tags if t.startswith("phase:")) for n in log.state().notes.values()]
     assert tags == ["phase:conversation", "phase:reflection"]
 

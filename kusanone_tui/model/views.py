@@ -222,13 +222,23 @@ class ProjectorView:
 
 @dataclass(frozen=True, slots=True)
 class ReflectingView:
-    """The projector's reflecting stage: the phase, its timer, who talks and who listens."""
+    """The projector's reflecting stage: the phase, its timer, who talks and who listens.
+
+    ``phase`` is ``"end"`` once the turn is over (back to the room); ``step`` counts the phases
+    from 1 (0 before the first) out of ``steps``. ``talkers``, ``interviewer`` and ``team`` are the
+    roles, as the room sees the names.
+    """
 
     phase: str | None
     cycle: int
     remaining: float | None
     talking: tuple[str, ...]
     listening: tuple[str, ...]
+    talkers: tuple[str, ...] = ()
+    interviewer: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()
+    step: int = 0
+    steps: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,17 +275,18 @@ def projector_view(
     if state.reflecting is not None and stage is not None:
         current = state.reflecting
         talking, listening = reflect.speakers_and_listeners(current)
-        remaining = None
-        if current.phase and current.phase_started_at is not None:
-            minutes = reflect.phase_minutes(stage.options, current.phase)
-            if minutes is not None:
-                remaining = minutes * 60 - max(0.0, now - current.phase_started_at)
+        plan = reflect.turn_plan(stage.options, stage.minutes)
         reflecting_view = ReflectingView(
             current.phase,
             current.cycle,
-            remaining,
+            reflect.phase_remaining(current, plan, now),
             tuple(person(p) for p in talking),
             tuple(person(p) for p in listening),
+            talkers=tuple(person(p) for p in current.talkers),
+            interviewer=tuple(person(p) for p in [current.interviewer] if p),
+            team=tuple(person(p) for p in current.team),
+            step=min(current.step + 1, len(plan)) if current.phase else 0,
+            steps=len(plan),
         )
     groups: tuple[GroupView, ...] = ()
     report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()

@@ -12,6 +12,7 @@ from ..i18n import t
 from ..model.round import ORDER_MODES
 from ..model.state import POSITIONS
 from .base import KModal, Plain, PlainLabel
+from .toggles import StateCheckbox
 
 
 class JoinDialog(KModal[dict | None]):
@@ -28,8 +29,8 @@ class JoinDialog(KModal[dict | None]):
                 prompt=t("join.position"),
                 id="join-position",
             )
-            yield Checkbox(t("join.show_name"), value=True, id="join-show")
-            yield Checkbox(t("join.minutes_name"), value=False, id="join-minutes")
+            yield StateCheckbox(t("join.show_name"), value=True, id="join-show")
+            yield StateCheckbox(t("join.minutes_name"), value=False, id="join-minutes")
             with Horizontal(classes="buttons"):
                 yield Button(t("join.add"), variant="primary", id="join-add")
                 yield Button(t("join.cancel"), id="join-cancel")

@@ -14,8 +14,10 @@ from textual.widgets.option_list import Option
 
 from ..i18n import t
 from ..model.backstage import KINDS, record_kind
+from ..model.reflecting import roles_problem
 from ..model.state import MeetingState
 from .base import KModal, Plain, PlainLabel, literal
+from .toggles import StateSelectionList
 
 
 def split_names(text: str) -> list[str]:
@@ -24,7 +26,11 @@ def split_names(text: str) -> list[str]:
 
 
 class RolesDialog(KModal[dict | None]):
-    """Pick the talker, the interviewer and the team from the roster, or type names."""
+    """Pick the talker, the interviewer and the team from the roster, or type names.
+
+    It refuses, with a kind word in the dialog, a team with the talker or the interviewer on it,
+    and a talker who is also the interviewer; the dialog stays open to put it right.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "keys.back")]
 
@@ -58,13 +64,14 @@ class RolesDialog(KModal[dict | None]):
                 t("reflecting.team") + "  " + t("reflecting.team_size"), classes="pane-title"
             )
             team = set(current.team) if current else set()
-            yield SelectionList(
+            yield StateSelectionList(
                 *[(name, pid, pid in team) for name, pid in self.people], id="roles-team"
             )
             yield Input(placeholder=t("reflecting.typed"), id="roles-typed")
             yield Plain(t("reflecting.others"), classes="muted")
+            yield Plain("", id="roles-error")
             with Horizontal(classes="buttons"):
-                yield Button(t("join.add"), variant="primary", id="roles-ok")
+                yield Button(t("reflecting.ok"), variant="primary", id="roles-ok")
                 yield Button(t("join.cancel"), id="roles-cancel")
 
     def _result(self) -> dict:
@@ -78,12 +85,25 @@ class RolesDialog(KModal[dict | None]):
             "team": team,
         }
 
+    def _finish(self) -> None:
+        """Close with the roles, or say kindly why not and stay open."""
+        result = self._result()
+        problem = roles_problem(result["talkers"], result["interviewer"], result["team"])
+        error = self.query_one("#roles-error", Static)
+        if problem is None:
+            self.dismiss(result)
+            return
+        error.update(Text(t(f"reflecting.{problem}"), style="bold"))
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(self._result() if event.button.id == "roles-ok" else None)
+        if event.button.id == "roles-ok":
+            self._finish()
+        else:
+            self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(self._result())
+        self._finish()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
