@@ -18,8 +18,9 @@ from typing import NoReturn
 from .i18n import current_language, resolve_language, set_language, t
 from .model.template import TemplateError
 from .model.views import export_events, export_state
-from .store.sessions import SessionNotFound, SessionStore, dumps, resolve_root
-from .store.storage import ensure_private_dir
+from .store.output import OutputError, write_output
+from .store.sessions import NotASessionFile, SessionNotFound, SessionStore, dumps, resolve_root
+from .store.storage import LogReadOnly
 from .templates import load as load_template
 
 EXIT_ERROR = 1
@@ -108,6 +109,7 @@ def build_parser(host=None) -> argparse.ArgumentParser:
         help="include private entries and everyone's names",
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     _common(export, top=False)
 
     check = sub.add_parser("check", help="validate a template file without running it")
@@ -144,6 +146,7 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     report.add_argument("--until", metavar="DATE", help="up to this date (YYYY-MM-DD)")
     report.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
     report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    report.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     report.add_argument("--screen", action="store_true", help="show it in the terminal")
     _common(report, top=False)
 
@@ -191,14 +194,39 @@ def _open(args: argparse.Namespace, ref: str):
     store = _store(args)
     try:
         log = store.open(ref)
+    except NotASessionFile as error:
+        raise CliError(t("cli.not_session", path=error.path, reason=error.reason)) from None
     except SessionNotFound as error:
         key = "cli.ambiguous" if "matches" in str(error) else "cli.no_session"
         raise CliError(t(key, ref=ref, root=store.root)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise CliError(t("cli.unreadable", path=ref, reason=error)) from None
-    if log.damage:
-        print(t("cli.damaged", detail=log.damage.describe()), file=sys.stderr)
+        reason = getattr(error, "strerror", None) or error
+        raise CliError(t("cli.unreadable", path=ref, reason=reason)) from None
+    damage = log.damage
+    if damage and damage.read_only:
+        name, reason, recovered = log.path.name, damage.reason, damage.recovered
+        print(t("cli.read_only", name=name, reason=reason, recovered=recovered), file=sys.stderr)
+    elif damage:
+        print(t("cli.damaged", detail=damage.describe()), file=sys.stderr)
+    ignored = log.ignored()
+    if ignored:
+        print(t("cli.ignored", name=log.path.name, count=len(ignored)), file=sys.stderr)
     return log
+
+
+def _output(args: argparse.Namespace, text: str, stores=()) -> None:
+    """``-o FILE`` (or stdout), through the one guarded writer (see ``store/output.py``)."""
+    try:
+        written = write_output(
+            args.output,
+            text,
+            force=getattr(args, "force", False),
+            stores=[resolve_root(args.data), *stores],
+        )
+    except OutputError as error:
+        raise CliError(str(error)) from None
+    if written is not None:
+        print(t("cli.exported", path=written), file=sys.stderr)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -211,17 +239,26 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     store = _store(args)
-    infos = store.list()
+    try:
+        infos = store.list()
+    except OSError as error:
+        reason = error.strerror or error
+        raise CliError(t("store.folder_unreadable", root=store.root, reason=reason)) from None
+    problems = infos.problems
     if args.json:
         print(dumps([info.to_dict() for info in infos]))
+        for problem in problems:  # stdout stays the JSON list; each unreadable one on stderr
+            print(t("cli.skipped", path=problem.path, reason=problem.reason), file=sys.stderr)
         return 0
-    if not infos:
+    if not infos and not problems:
         print(t("cli.no_sessions", root=store.root))
         return 0
     print(t("cli.sessions_header", root=store.root))
     for info in infos:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created_at or 0))
         print(f"  {info.id}  {when}  {info.title}  ({info.events})")
+    for problem in problems:
+        print(t("cli.unreadable_entry", name=problem.path.name, reason=problem.reason))
     return 0
 
 
@@ -251,16 +288,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if args.include_private:
         print(t("cli.private_included"), file=sys.stderr)
-    if not args.output or args.output == "-":
-        sys.stdout.write(text)
-        return 0
-    out = Path(args.output)
-    ensure_private_dir(out.parent) if not out.parent.exists() else None
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    print(t("cli.exported", path=out), file=sys.stderr)
+    _output(args, text, stores=[log.path.parent])
     return 0
 
 
@@ -346,26 +374,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         built = reports.build(stores, args.since, args.until, host=_host(args, store_folder=False))
     except ValueError as error:
         raise CliError(str(error), EXIT_USAGE) from None
+    for path, reason in built.unreadable:  # every readable session is in; each other one named
+        print(t("cli.skipped", path=path, reason=reason), file=sys.stderr)
     if args.screen:
         from .tui.report_app import ReportApp
 
         ReportApp(built).run()
         return 0
-    _write(args.output, reports.render(built, args.format))
+    _output(args, reports.render(built, args.format), stores=stores)
     return 0
-
-
-def _write(output: str | None, text: str) -> None:
-    """To stdout, or to a private file."""
-    if not output or output == "-":
-        sys.stdout.write(text)
-        return
-    out = Path(output)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    print(t("cli.exported", path=out), file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -516,7 +533,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         None,
     )
     set_language(resolve_language(lang_flag))
-    host, complete = _early_host(argv)
+    try:
+        host, complete = _early_host(argv)
+    except OSError as error:  # e.g. an unreadable store folder: one line, no traceback
+        return _os_error(error)
     parser = build_parser(host)
     args = parser.parse_args(argv)
     args._host = host if complete else None
@@ -531,15 +551,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(t("cli.error", message=error), file=sys.stderr)
         return error.code
     except OSError as error:
-        print(
-            t(
-                "cli.error",
-                message=t(
-                    "cli.unreadable", path=error.filename or "", reason=error.strerror or error
-                ),
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+        return _os_error(error)
     except KeyboardInterrupt:
         return 130
+
+
+def _os_error(error: OSError) -> int:
+    """Any ``OSError`` (permission, no space, read-only file system, missing folder): one line."""
+    reason = os.strerror(error.errno) if error.errno else (error.strerror or str(error))
+    if isinstance(error, LogReadOnly):
+        message = t("cli.log_read_only", path=error.filename or "", reason=reason)
+    else:
+        message = t("cli.os_error", path=error.filename or "", reason=reason)
+    print(t("cli.error", message=message), file=sys.stderr)
+    return EXIT_ERROR

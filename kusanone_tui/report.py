@@ -28,7 +28,7 @@ from .minutes import md_escape
 from .model.state import POSITIONS, MeetingState
 from .store.registry import Activity, Collaboration, Group, Registry
 from .store.session import SessionLog
-from .store.sessions import COMMUNITY_FILE, SessionStore
+from .store.sessions import COMMUNITY_FILE, SessionStore, os_reason
 
 FIGURES = ("activities", "groups", "collaborations", "participants")
 
@@ -61,6 +61,8 @@ class Report:
     groups: list[Group] = field(default_factory=list)
     collaborations: list[Collaboration] = field(default_factory=list)
     extra: list[tuple[str, Any]] = field(default_factory=list)  # plugins' figures
+    #: Entries that could not be read (path, reason): left out, each named by the caller.
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         return {
@@ -97,6 +99,10 @@ def fiscal_year(day: str) -> int:
     return year if month >= 4 else year - 1
 
 
+def _reason(error: Exception) -> str:
+    return os_reason(error) if isinstance(error, OSError) else str(error)
+
+
 def _day(at: float | None) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(at or 0))
 
@@ -126,13 +132,28 @@ def build(
     for root in stores:
         store = SessionStore(root)
         label = root.name or str(root)
-        for path in store.paths():
-            log = SessionLog.open(path)
-            state = log.state()
+        listing = store.list()  # one unreadable entry never hides the others
+        report.unreadable += [(problem.path, problem.reason) for problem in listing.problems]
+        for info in listing:
+            try:
+                log = SessionLog.open(info.path)
+            except (OSError, UnicodeDecodeError) as error:
+                report.unreadable.append((info.path, _reason(error)))
+                continue
+            try:
+                state = log.state()
+            finally:
+                log.close()
             day = _day(state.meeting_started_at or state.created_at)
             sessions.append((label, log.session_id, state, day))
-        if (root / COMMUNITY_FILE).exists():
-            registries.append((label, Registry(root / COMMUNITY_FILE)))
+        registry_path = root / COMMUNITY_FILE
+        if registry_path.is_dir() or (registry_path.exists() and not registry_path.is_file()):
+            report.unreadable.append((registry_path, t("store.not_regular")))  # never opened
+        elif registry_path.exists() or registry_path.is_symlink():
+            try:
+                registries.append((label, Registry(registry_path)))
+            except (OSError, UnicodeDecodeError) as error:
+                report.unreadable.append((registry_path, _reason(error)))
     activities_by_session: Counter[str] = Counter()
     groups_by_session: Counter[str] = Counter()
     collaborations_by_session: Counter[str] = Counter()

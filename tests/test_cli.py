@@ -249,6 +249,7 @@ def test_export_over_an_existing_readable_file_makes_it_private(
         "--include-private",
         "--output",
         str(target),
+        "--force",  # an existing file is replaced only when asked
         "--data",
         str(data),
     )

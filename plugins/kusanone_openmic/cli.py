@@ -12,11 +12,12 @@ import os
 import time
 import tomllib
 import unicodedata
-from pathlib import Path
 
-from kusanone_tui import new_id, open_session
+from kusanone_tui import new_id, open_session, resolve_root
 from kusanone_tui.api import PluginAPI
 from kusanone_tui.plugin_types import CliCommand
+from kusanone_tui.store.output import OutputError, write_output
+from kusanone_tui.store.sessions import NotASessionFile
 
 from . import views
 from .actions import here, publish
@@ -118,6 +119,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     printing.add_argument("--block", metavar="ID", help="the open-mic stage's id")
     printing.add_argument("--format", choices=("md", "html"), default="md")
     printing.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    printing.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     printing.add_argument(
         "--include-private",
         action="store_true",
@@ -129,6 +131,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _open(args):
     try:
         return open_session(args.session, getattr(args, "data", None))
+    except NotASessionFile as error:  # never opened, so never "recovered"
+        raise ValueError(_say(UNREADABLE).format(ref=args.session, reason=error.reason)) from None
     except LookupError:
         raise ValueError(_say(NO_SESSION).format(ref=args.session)) from None
     except (OSError, UnicodeDecodeError) as error:
@@ -253,15 +257,19 @@ def print_(args) -> int:
             text = views.to_html(text, heading, api.lang)
     finally:
         log.close()
-    if not args.output or args.output == "-":
-        print(text, end="")
-        return 0
-    out = Path(args.output)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # the list names people: kept to the owner, like the minutes
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    print(_say(WRITTEN).format(path=out))
+    # The list names people: a private file (0600), never over a session, a store's file or
+    # (without --force) any existing file; the same guarded writer as kusanone export.
+    try:
+        out = write_output(
+            args.output,
+            text,
+            force=args.force,
+            stores=[log.path.parent, resolve_root(getattr(args, "data", None))],
+        )
+    except OutputError as error:
+        raise ValueError(str(error)) from None
+    if out is not None:
+        print(_say(WRITTEN).format(path=out))
     return 0
 
 

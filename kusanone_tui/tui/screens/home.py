@@ -1,4 +1,9 @@
-"""The home screen: start a meeting from a template, resume a session, open the demo."""
+"""The home screen: start a meeting from a template, resume a session, open the demo.
+
+Every readable session is offered; each entry of the store that cannot be read is named on one
+muted line with the reason (one bad file never hides the others), and a session that fails to
+open is a notice, not a crash. Titles and file names are shown literally (never as markup).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,14 @@ import time
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from ...i18n import pick, t
-from ...store.sessions import SessionStore
+from ...store.sessions import Listing, NotASessionFile, SessionNotFound, SessionStore, os_reason
 from ...templates import builtin_names
 from ...templates import load as load_template
-from ..base import KScreen
+from ..base import KScreen, Plain, literal
 
 
 class HomeScreen(KScreen):
@@ -24,26 +29,44 @@ class HomeScreen(KScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
-            yield Static(t("app.tagline"), classes="muted")
-            yield Static(t("home.start"), classes="pane-title")
+            yield Plain(t("app.tagline"), classes="muted")
+            yield Plain(t("home.start"), classes="pane-title")
             yield OptionList(
-                *[Option(pick(load_template(n).title), id=f"tpl:{n}") for n in builtin_names()],
+                *[
+                    Option(literal(pick(load_template(n).title)), id=f"tpl:{n}")
+                    for n in builtin_names()
+                ],
                 id="home-templates",
             )
-            yield Static(t("home.resume"), classes="pane-title")
-            sessions = sorted(self.store.list(), key=lambda i: -(i.created_at or 0))
+            yield Plain(t("home.resume"), classes="pane-title")
+            listing, folder_problem = self._listing()
+            sessions = sorted(listing, key=lambda i: -(i.created_at or 0))
             options = [
                 Option(
-                    f"{time.strftime('%Y-%m-%d', time.localtime(i.created_at or 0))}  {i.title}",
+                    literal(
+                        f"{time.strftime('%Y-%m-%d', time.localtime(i.created_at or 0))}  {i.title}"
+                    ),
                     id=f"ses:{i.id}",
                 )
                 for i in sessions[:20]
             ]
             yield OptionList(*options, id="home-sessions")
-            if not sessions:
-                yield Static(t("home.no_sessions"), classes="muted")
+            if folder_problem:
+                yield Plain(folder_problem, classes="muted home-unreadable")
+            elif not sessions:
+                yield Plain(t("home.no_sessions"), classes="muted")
+            for problem in listing.problems:
+                line = t("home.unreadable", name=problem.path.name, reason=problem.reason)
+                yield Plain(literal(line), classes="muted home-unreadable")
             yield OptionList(Option(t("home.demo"), id="demo"), id="home-demo")
         yield Footer()
+
+    def _listing(self) -> tuple[Listing, str | None]:
+        try:
+            return self.store.list(), None
+        except OSError as error:
+            reason = os_reason(error)
+            return Listing(), t("store.folder_unreadable", root=self.store.root, reason=reason)
 
     def on_mount(self) -> None:
         self.app.title = t("home.title")
@@ -51,10 +74,27 @@ class HomeScreen(KScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         choice = event.option.id or ""
         if choice.startswith("tpl:"):
-            log = self.store.create(load_template(choice[4:]))
+            try:
+                log = self.store.create(load_template(choice[4:]))
+            except OSError as error:  # a read-only or full store: a notice, the app goes on
+                message = t(
+                    "cli.os_error", path=error.filename or self.store.root, reason=os_reason(error)
+                )
+                self.notify(message, severity="error", markup=False)
+                return
             self.app.open_log(log, "facilitator")
         elif choice.startswith("ses:"):
-            self.app.open_log(self.store.open(choice[4:]), "facilitator")
+            try:
+                log = self.store.open(choice[4:])
+            except NotASessionFile as error:
+                name = error.path.name
+                self.notify(t("home.unreadable", name=name, reason=error.reason), markup=False)
+                return
+            except (SessionNotFound, OSError, UnicodeDecodeError) as error:
+                reason = os_reason(error) if isinstance(error, OSError) else str(error)
+                self.notify(t("home.unreadable", name=choice[4:], reason=reason), markup=False)
+                return
+            self.app.open_log(log, "facilitator")
         elif choice == "demo":
             from ...demo import create_demo
 
