@@ -33,7 +33,7 @@ def roster_marks(app) -> dict[str, str]:
     marks = {}
     for row_key in table.rows:
         mark, name, _position = table.get_row(row_key)
-        marks[str(name)] = str(mark)
+        marks[str(name)] = str(mark)[1:]  # after the first character: ▸ marks the keys' target
     return marks
 
 

@@ -94,6 +94,7 @@ class RolesDialog(KModal[dict | None]):
             self.dismiss(result)
             return
         error.update(Text(t(f"reflecting.{problem}"), style="bold"))
+        error.scroll_visible()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "roles-ok":
