@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import current_language, pick
-from .meeting import last_action, write_undo
 from .minutes import md_escape
 from .model.events import VISIBILITIES, Actor, Event, plugin_kind
 from .model.state import MeetingState
@@ -98,12 +97,6 @@ class PluginAPI:
         self._notify = notify
         self._clock = clock
         self.notices: list[str] = []  # kept when there is no screen to show them on
-        #: True while a facilitator panel is drawn for a screen that may be on the wall (the
-        #: facilitator's screen is often the projected one): show nothing private then — no
-        #: wishes, no contact details, no cancelled act. The ``state`` a panel receives is then
-        #: the wall's (names as people chose, public notes only, no pass). False only on the
-        #: note-taker's own screen and in the facilitator's private view.
-        self.wall_safe = True
 
     @property
     def lang(self) -> str:
@@ -138,19 +131,6 @@ class PluginAPI:
         return self._log.append(
             plugin_kind(self.name, name), payload, actor=Actor("plugin", self.name)
         )
-
-    def undo(self) -> list[Event]:
-        """Take back the last action that wrote this plugin's events: everything one command
-        (one key) wrote, as the facilitator's ``ctrl+z`` does for any action. The events are then
-        as if never written (gone from :meth:`events` and from ``state()``); the undo is an
-        event in the log, so a restart and other windows agree. Returns the events taken back
-        (``[]`` when there is nothing to undo). Only what a command wrote can be undone: events
-        appended outside a command (a terminal's ``kusanone`` command, ``on_event``) cannot."""
-        if self._log is None:
-            raise RuntimeError("no session is open")
-        namespace = self.name
-        events = last_action(self._log.state(), lambda event: event.namespace == namespace)
-        return write_undo(self._log, events, Actor("plugin", self.name))
 
     def notify(self, message: str) -> None:
         """A calm notice on the screen (or kept in ``notices`` when there is none)."""
