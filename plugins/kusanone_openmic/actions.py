@@ -1,9 +1,12 @@
 """The facilitator's keys during an open-mic block, and the lineup the projector reads.
 
 Every change is an event (see ``state.py``); after each one the plugin writes a fresh ``lineup``
-for the projector. The selection (which row the keys act on) and the one-step undo of a cancel
-are the only things kept in memory: they belong to this window, not to the meeting, and a
-restart simply starts again at "up next".
+for the projector. The selection (which row the keys act on) is the only thing kept in memory:
+it belongs to this window, not to the meeting, and a restart simply starts again at "up next".
+
+Each key is one undoable action of the core: the facilitator's ``ctrl+z`` takes back everything
+it wrote (a cancel, a move, a lottery…), with an undo event in the log, so a restart and the
+projector in another process agree; :func:`republish` then draws the projector's lineup again.
 """
 
 from __future__ import annotations
@@ -17,13 +20,12 @@ from .planning import STAGE_TYPE, Picture, current_block, picture
 from .state import OpenMic, fold
 
 _SELECTED: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
-_LAST_REMOVED: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 CANCELLED = {
     "ja": "リストから外しました（まちがいなら ctrl+z）",
     "en": "Taken off the list (ctrl+z if that was a mistake)",
 }
-RESTORED = {"ja": "リストに戻しました", "en": "Back on the list"}
+RESTORED = {"ja": "もとに戻しました", "en": "Undone"}
 DRAWN = {
     "ja": "抽選で順番を決めました（シード {seed}）",
     "en": "Order drawn by lottery (seed {seed})",
@@ -135,21 +137,40 @@ def cancel(api) -> None:
     if pid is None:
         return
     api.append("removed", {"performer": pid}, visibility="private")
-    _LAST_REMOVED[api] = pid
     _SELECTED.pop(api, None)
     publish(api, shown.block)
     api.notify(api.text(CANCELLED))
 
 
 def undo(api) -> None:
-    """ctrl+z: put back the performer this window took off the list last (once)."""
-    found = here(api)
-    pid = _LAST_REMOVED.pop(api, None)
-    if found is None or pid is None:
+    """The palette's "undo": take back this plugin's last command (a cancel brings the performer
+    back exactly where they were). The facilitator's ``ctrl+z`` does the same for any action.
+    (Older logs may hold ``restored`` events, the undo of an earlier version: still folded.)"""
+    if not api.undo():
         return
-    api.append("restored", {"performer": pid}, visibility="private")
-    publish(api, found[2].block)
+    found = here(api)
+    if found is not None:
+        publish(api, found[2].block)
     api.notify(api.text(RESTORED))
+
+
+def republish(api, event) -> None:
+    """After an undo of this plugin's events (the core's ``flow.undone``), draw the projector's
+    lineup again: a lineup written since (by a sign-up at the desk) may show the list without
+    what the undo brought back. Every window may see the undo: only one that finds the newest
+    lineup out of date writes a new one."""
+    plugins = event.data.get("plugins")
+    if event.kind != "flow.undone" or not isinstance(plugins, list) or api.name not in plugins:
+        return
+    found = here(api)
+    if found is None:
+        return
+    meeting, openmic, shown = found
+    wanted = views.lineup(openmic, meeting, shown)
+    lineups = [e for e in api.events() if e.kind.endswith(":lineup")]
+    if lineups and all(lineups[-1].data.get(key) == value for key, value in wanted.items()):
+        return
+    publish(api, shown.block)
 
 
 def hold(api) -> None:
@@ -249,4 +270,5 @@ def facilitator_panel(api, state) -> Any:
     if found is None:
         return None
     _, openmic, shown = found
-    return views.panel(openmic, shown, selected(api, openmic, shown), api.text)
+    chosen = selected(api, openmic, shown)
+    return views.panel(openmic, shown, chosen, api.text, getattr(api, "wall_safe", True))
