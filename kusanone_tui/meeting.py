@@ -4,22 +4,54 @@ The screens call these; so do tests and scripts. Nothing here imports Textual. E
 the current state (which includes other processes' events) and appends the event(s) that make
 it so; an action that makes no sense right now (next turn with nobody waiting) does nothing and
 returns ``None``, because a meeting must never stop on a wrong key.
+
+Every action that changes the flow is one undoable action: the events it writes share an action
+id (``SessionLog.action``), and :meth:`Meeting.undo` takes back the last one of this role with a
+``flow.undone`` event, which other windows see and a restart keeps. Notes are not undone this way
+(a note is edited or redacted instead).
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from .model import breakout as breakouts
 from .model import reflecting as reflect
 from .model import round as rounds
 from .model.backstage import BACKSTAGE_TAG, KINDS, kind_tag
-from .model.events import DEFAULT_VISIBILITY, VISIBILITIES, Actor, Event, new_id
+from .model.events import (
+    ACTION_FIELD,
+    BY_FIELD,
+    DEFAULT_VISIBILITY,
+    UNDO_KIND,
+    VISIBILITIES,
+    Actor,
+    Event,
+    new_id,
+)
 from .model.state import MeetingState
 from .store.session import SessionLog
 
 EXTEND_SECONDS = 60
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def undoable(label: str) -> Callable[[F], F]:
+    """Make a Meeting method one undoable action; ``label`` (a catalogue key) names it."""
+
+    def wrap(method: F) -> F:
+        @functools.wraps(method)
+        def run(self: Meeting, *args: Any, **kwargs: Any) -> Any:
+            with self.log.action(self.actor.role, label):
+                return method(self, *args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 class Meeting:
@@ -37,6 +69,7 @@ class Meeting:
         return self.log.append(kind, data or {}, actor=self.actor)
 
     # -- people -----------------------------------------------------------------------------
+    @undoable("keys.join")
     def join(
         self,
         name: str,
@@ -57,24 +90,28 @@ class Meeting:
         self._append("participant.joined", data)
         return pid
 
+    @undoable("keys.leave")
     def leave(self, pid: str) -> Event | None:
         person = self.state.participants.get(pid)
         if person is None or not person.present:
             return None
         return self._append("participant.left", {"participant_id": pid})
 
+    @undoable("undo.change")
     def change(self, pid: str, **fields: object) -> Event | None:
         if pid not in self.state.participants:
             return None
         return self._append("participant.changed", {"participant_id": pid, **fields})
 
     # -- stages and timers --------------------------------------------------------------------
+    @undoable("undo.stage")
     def start_stage(self, index: int) -> Event | None:
         state = self.state
         if state.template is None or not 0 <= index < len(state.template.stages):
             return None
         return self._append("stage.started", {"index": index})
 
+    @undoable("keys.next_stage")
     def next_stage(self) -> Event | None:
         state = self.state
         if state.template is None:
@@ -87,36 +124,42 @@ class Meeting:
             return self.start_stage(index + 1)
         return self._append("stage.ended", {"index": index, "final": True})
 
+    @undoable("keys.prev_stage")
     def previous_stage(self) -> Event | None:
         index = self.state.stage_index
         if index is None or index == 0:
             return None
         return self.start_stage(index - 1)
 
+    @undoable("keys.pause")
     def pause(self) -> Event | None:
         clock = self.state.clock
         if clock is None or clock.paused_at is not None:
             return None
         return self._append("timer.paused")
 
+    @undoable("keys.pause")
     def resume(self) -> Event | None:
         clock = self.state.clock
         if clock is None or clock.paused_at is None:
             return None
         return self._append("timer.resumed")
 
+    @undoable("keys.pause")
     def toggle_pause(self) -> Event | None:
         clock = self.state.clock
         if clock is not None and clock.paused_at is not None:
             return self.resume()
         return self.pause()
 
+    @undoable("keys.extend")
     def extend(self, seconds: int = EXTEND_SECONDS) -> Event | None:
         if self.state.clock is None:
             return None
         return self._append("timer.extended", {"seconds": seconds})
 
     # -- the round of updates ------------------------------------------------------------------
+    @undoable("keys.order")
     def start_round(self, mode: str = "seating") -> Event | None:
         state = self.state
         if not rounds.in_round(state) or mode not in rounds.ORDER_MODES:
@@ -132,6 +175,7 @@ class Meeting:
         turn = self.state.turn
         return [("turn.ended", {"participant_id": turn.participant_id})] if turn else []
 
+    @undoable("keys.call")
     def call(self, pid: str) -> list[Event]:
         """Give the turn to ``pid`` (a volunteer), closing the current turn first."""
         state = self.state
@@ -142,6 +186,7 @@ class Meeting:
         items = [*self._close_turn(), ("turn.started", {"participant_id": pid})]
         return self.log.append_many(items, actor=self.actor)
 
+    @undoable("keys.next_turn")
     def next_turn(self) -> list[Event]:
         """Close the current turn (as spoken) and open the next one, if anyone is waiting."""
         state = self.state
@@ -170,10 +215,12 @@ class Meeting:
             )
         return events
 
+    @undoable("undo.turn")
     def pass_turn(self) -> list[Event]:
         """The speaker passes: a normal end of a turn, shown nowhere."""
         return self._settle_turn("turn.passed")
 
+    @undoable("undo.turn")
     def defer_turn(self) -> list[Event]:
         """The speaker would rather speak later: they come back at the end of the round."""
         return self._settle_turn("turn.deferred")
@@ -261,6 +308,7 @@ class Meeting:
         return self.log.redact(note_id, actor=self.actor)
 
     # -- reflecting-team turns ----------------------------------------------------------------
+    @undoable("keys.roles")
     def set_roles(
         self, talkers: Sequence[str], interviewer: str | None, team: Sequence[str]
     ) -> Event | None:
@@ -282,6 +330,7 @@ class Meeting:
             },
         )
 
+    @undoable("keys.phase")
     def next_phase(self) -> Event | None:
         """The turn's next phase; after the talker's last response, back to the room; then
         nothing more (``None``)."""
@@ -295,6 +344,7 @@ class Meeting:
         return self._append("reflecting.phase", {"phase": phase, "cycle": cycle, "step": step})
 
     # -- breakouts ------------------------------------------------------------------------------
+    @undoable("keys.group_new")
     def add_group(self, name: str, topic: str = "") -> str | None:
         name = name.strip()
         if not name:
@@ -306,11 +356,13 @@ class Meeting:
         self._append("breakout.group_added", data)
         return gid
 
+    @undoable("keys.group_topic")
     def set_topic(self, group_id: str, topic: str) -> Event | None:
         if group_id not in self.state.breakout.groups:
             return None
         return self._append("breakout.topic", {"group_id": group_id, "topic": topic.strip()})
 
+    @undoable("keys.group_move")
     def move(self, pid: str, group_id: str | None) -> Event | None:
         state = self.state
         if pid not in state.participants:
@@ -321,6 +373,7 @@ class Meeting:
             return None
         return self._append("breakout.moved", {"participant_id": pid, "group_id": group_id})
 
+    @undoable("keys.group_move")
     def move_to_next_group(self, pid: str) -> Event | None:
         """Cycle someone through the groups: the quickest way to move a person by hand."""
         groups = list(self.state.breakout.groups)
@@ -330,6 +383,7 @@ class Meeting:
         index = groups.index(current) + 1 if current in groups else 0
         return self.move(pid, groups[index % len(groups)])
 
+    @undoable("keys.group_balance")
     def balance_groups(self) -> Event | None:
         state = self.state
         groups = list(state.breakout.groups)
@@ -338,6 +392,57 @@ class Meeting:
             return None
         seats = breakouts.balance(people, groups, state.breakout.seats)
         return self._append("breakout.balanced", {"seats": seats})
+
+    # -- undo -----------------------------------------------------------------------------------
+    def last_action(self) -> list[Event]:
+        """The events of this role's last action that an undo would take back, oldest first
+        (``[]`` when there is none). Actions already undone, and undos, are passed over."""
+        role = self.actor.role
+        return last_action(self.state, lambda event: event.data.get(BY_FIELD) == role)
+
+    def undo(self) -> list[Event]:
+        """Take back this role's last action (a stage moved on, a round started, someone taken
+        off, people moved between groups, a plugin's command…) with one ``flow.undone`` event.
+        Pressed again, the action before it. Returns the events taken back (``[]``: nothing)."""
+        events = self.last_action()
+        if not events:
+            return []
+        return write_undo(self.log, events, self.actor)
+
+    def action_label(self, events: Sequence[Event]) -> str | None:
+        """What an action was called when this process did it (a catalogue key or a plugin
+        command's title); ``None`` after a restart or for another process's action."""
+        action = events[0].data.get(ACTION_FIELD) if events else None
+        return self.log.action_labels.get(action) if isinstance(action, str) else None
+
+
+def last_action(state: MeetingState, mine: Callable[[Event], bool]) -> list[Event]:
+    """The newest action (events sharing an action id) with an event ``mine`` accepts, not
+    undone and not itself an undo: its events not undone yet, oldest first."""
+    history, undone = state.history, state.undone
+    undos = {e.data.get(ACTION_FIELD) for e in history if e.kind == UNDO_KIND}
+    for event in reversed(history):
+        action = event.data.get(ACTION_FIELD)
+        if not isinstance(action, str) or not action or action in undos or event.id in undone:
+            continue
+        if mine(event):
+            return [e for e in history if e.data.get(ACTION_FIELD) == action and e.id not in undone]
+    return []
+
+
+def write_undo(log: SessionLog, events: Sequence[Event], actor: Actor) -> list[Event]:
+    """Append the ``flow.undone`` event that takes ``events`` (one action) back."""
+    if not events:
+        return []
+    target = events[0].data.get(ACTION_FIELD)
+    data: dict[str, Any] = {"event_ids": [e.id for e in events]}
+    if isinstance(target, str):
+        data["target"] = target
+    plugins = sorted({e.namespace for e in events if e.namespace})
+    if plugins:  # so that a plugin can draw its projector's picture again
+        data["plugins"] = plugins
+    log.append(UNDO_KIND, data, actor=actor)
+    return list(events)
 
 
 def next_visibility(current: str) -> str:

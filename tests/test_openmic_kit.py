@@ -94,7 +94,8 @@ class Festival:
 
     def press(self, *names: str) -> None:
         for name in names:
-            self.commands[name].run(self.api)
+            with self.log.action("facilitator"):  # one key, one undoable action (as the app does)
+                self.commands[name].run(self.api)
 
     def add(self, name: str, **wishes) -> str:
         """Add a performer as ``kusanone openmic add`` does, in this process."""

@@ -47,7 +47,17 @@ CORE_KINDS: dict[str, tuple[str, ...]] = {
     "breakout.topic": ("group_id", "topic"),
     "breakout.moved": ("participant_id",),
     "breakout.balanced": ("seats",),
+    "flow.undone": ("event_ids",),
 }
+
+#: The undo: ``data["event_ids"]`` are earlier events the fold then treats as if they never
+#: happened (``data["target"]``: the action they formed). Undoing an undo brings them back.
+UNDO_KIND = "flow.undone"
+
+#: Fields the store writes into every event of one undoable action (see
+#: ``SessionLog.action``): the action's id, and the role whose key it was.
+ACTION_FIELD = "action"
+BY_FIELD = "by"
 
 #: A note's free-text and name fields: redaction removes them from the disk. An event may name
 #: more of its own fields in ``data["personal"]`` (a plugin marks what is personal).

@@ -5,18 +5,27 @@ the caller owns by one event (a follower applies new events as they land). For a
 ``fold(a + b)`` equals ``apply`` of ``b`` onto ``fold(a)``. Folding never raises on an odd but
 valid sequence (a turn for someone who left, a stage index past the agenda): it keeps what makes
 sense and ignores the rest, because a meeting must go on.
+
+An undo (``flow.undone``) names earlier events; the state is then as if they never happened: the
+state keeps the events it was folded from, and an undo folds them again without the undone ones
+(the log is small; correctness first). An undo of an undo brings its events back.
+
+Going back to a stage keeps where it was: leaving a stage keeps its progress (the clock's time,
+the round's order, who spoke, the turn under way, a reflecting turn not yet ended), and starting
+it again resumes it; only ``o`` (a new round) starts the round afresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from . import breakout, reflecting
 from .backstage import BACKSTAGE_TAG
 from .breakout import BreakoutState
-from .events import DEFAULT_VISIBILITY, VISIBILITIES, Event
+from .events import DEFAULT_VISIBILITY, UNDO_KIND, VISIBILITIES, Event
+from .reflecting import END as reflect_end
 from .reflecting import ReflectingState
 from .template import Template, TemplateError
 
@@ -73,16 +82,32 @@ class StageClock:
     paused_at: float | None = None
     paused_seconds: float = 0.0
     extended_seconds: float = 0.0
+    carried_seconds: float = 0.0  # time the stage ran before, when it was left and resumed
 
     def elapsed(self, now: float) -> float:
         end = self.paused_at if self.paused_at is not None else now
-        return max(0.0, end - self.started_at - self.paused_seconds)
+        return max(0.0, end - self.started_at - self.paused_seconds) + self.carried_seconds
 
 
 @dataclass(slots=True)
 class Turn:
     participant_id: str
     started_at: float
+
+
+@dataclass(slots=True)
+class StageProgress:
+    """Where a stage was when it was left, so that going back to it resumes it."""
+
+    elapsed: float
+    extended_seconds: float
+    round_order: list[str]
+    round_mode: str | None
+    spoken: list[str]
+    passed: list[str]
+    deferred: list[str]
+    turn: tuple[str, float] | None  # who was speaking, and for how many seconds
+    reflecting: ReflectingState | None
 
 
 @dataclass(slots=True)
@@ -108,8 +133,13 @@ class MeetingState:
     reflecting: ReflectingState | None = None
     breakout: BreakoutState = field(default_factory=BreakoutState)
     plugin_events: dict[str, list[Event]] = field(default_factory=dict)
+    stage_progress: dict[int, StageProgress] = field(default_factory=dict)
+    undone: set[str] = field(default_factory=set)  # ids of events an undo took back
     last_seq: int = 0
     event_count: int = 0
+    # Every event folded in, undone or not: an undo folds them again. Not compared or shown
+    # (it holds notes' texts as they were written).
+    history: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     # -- derived values -------------------------------------------------------------------
     @property
@@ -151,14 +181,64 @@ def fold(events: Iterable[Event]) -> MeetingState:
 
 def apply(state: MeetingState, event: Event) -> MeetingState:
     """Advance ``state`` by one event, in place, and return it."""
+    state.history.append(event)
+    try:
+        if event.kind == UNDO_KIND:
+            _refold(state)
+        else:
+            _handle(state, event)
+    finally:
+        state.last_seq = max(state.last_seq, event.seq)
+        state.event_count += 1
+    return state
+
+
+def _handle(state: MeetingState, event: Event) -> None:
     handler = _HANDLERS.get(event.kind)
     if handler is not None:
         handler(state, event, event.data)
     elif event.namespace is not None:
         state.plugin_events.setdefault(event.namespace, []).append(event)
-    state.last_seq = max(state.last_seq, event.seq)
-    state.event_count += 1
-    return state
+
+
+def undone_ids(events: Sequence[Event]) -> set[str]:
+    """The ids of the events that the undos among ``events`` take back.
+
+    Read from the newest undo back: an undo that is itself undone takes nothing back, so an
+    undo of an undo brings its events back (a redo). An undo only names earlier events.
+    """
+    undone: set[str] = set()
+    for event in reversed(events):
+        if event.kind != UNDO_KIND or (event.id and event.id in undone):
+            continue
+        ids = event.data.get("event_ids")
+        if isinstance(ids, list | tuple):
+            undone.update(i for i in ids if isinstance(i, str) and i and i != event.id)
+    return undone
+
+
+#: What a broken event raises in a handler; folding again skips it, as the store does.
+_SKIPPED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+#: Fields kept across a fold again: they count every event, undone or not.
+_KEPT = frozenset({"history", "last_seq", "event_count"})
+
+
+def _refold(state: MeetingState) -> None:
+    """Fold ``state.history`` again, without the events the undos take back."""
+    undone = undone_ids(state.history)
+    fresh = MeetingState()
+    for event in state.history:
+        if event.kind == UNDO_KIND or event.id in undone:
+            continue
+        try:
+            _handle(fresh, event)
+        except _SKIPPED:
+            continue  # the store skips such an event when it is first folded in, too
+    fresh.undone = undone
+    for name in (f.name for f in fields(MeetingState)):
+        if name not in _KEPT:
+            setattr(state, name, getattr(fresh, name))
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -210,6 +290,7 @@ def _changed(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
 
 def _end_stage(state: MeetingState, at: float) -> None:
     if state.clock is not None:
+        _keep_progress(state, at)
         index, started, _ = state.stage_history[-1]
         state.stage_history[-1] = (index, started, at)
         state.clock = None
@@ -227,17 +308,57 @@ def _stage_started(state: MeetingState, event: Event, data: dict[str, Any]) -> N
     if state.meeting_started_at is None:
         state.meeting_started_at = event.at
     state.meeting_ended_at = None
-    # A new stage starts a new round.
-    state.round_order = []
-    state.round_mode = None
-    state.spoken.clear()
-    state.passed.clear()
-    state.deferred.clear()
     stage = stages[index]
-    state.reflecting = ReflectingState() if stage.type == "reflecting" else None
+    saved = state.stage_progress.get(index)
+    if saved is not None:  # back to a stage left earlier: it goes on where it was
+        _resume(state, saved, event.at, stage.type == "reflecting")
+    else:  # a stage run for the first time starts a new round
+        state.round_order = []
+        state.round_mode = None
+        state.spoken.clear()
+        state.passed.clear()
+        state.deferred.clear()
+        state.reflecting = ReflectingState() if stage.type == "reflecting" else None
     if stage.type == "breakout":
         for group in breakout.template_groups(stage.options):
             state.breakout.groups.setdefault(group.id, group)
+
+
+def _keep_progress(state: MeetingState, at: float) -> None:
+    """Remember where the running stage is, for when someone goes back to it."""
+    clock = state.clock
+    assert clock is not None
+    turn = state.turn
+    state.stage_progress[clock.index] = StageProgress(
+        elapsed=clock.elapsed(at),
+        extended_seconds=clock.extended_seconds,
+        round_order=list(state.round_order),
+        round_mode=state.round_mode,
+        spoken=list(state.spoken),
+        passed=list(state.passed),
+        deferred=list(state.deferred),
+        turn=(turn.participant_id, max(0.0, at - turn.started_at)) if turn else None,
+        reflecting=state.reflecting,
+    )
+
+
+def _resume(state: MeetingState, saved: StageProgress, at: float, reflecting: bool) -> None:
+    assert state.clock is not None
+    state.clock.carried_seconds = saved.elapsed
+    state.clock.extended_seconds = saved.extended_seconds
+    state.round_order = list(saved.round_order)
+    state.round_mode = saved.round_mode
+    state.spoken[:] = saved.spoken
+    state.passed[:] = saved.passed
+    state.deferred[:] = saved.deferred
+    if saved.turn is not None and saved.turn[0] in state.participants:
+        state.turn = Turn(saved.turn[0], at - saved.turn[1])
+    if not reflecting:
+        state.reflecting = None
+    elif saved.reflecting is None or saved.reflecting.phase == reflect_end:
+        state.reflecting = ReflectingState()  # the turn had ended: coming back starts a new one
+    else:
+        state.reflecting = saved.reflecting  # a turn under way goes on
 
 
 def _stage_ended(state: MeetingState, event: Event, data: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .events import Event, redacted_data
+from .events import UNDO_KIND, Event, redacted_data
 from .state import MeetingState, Note, Participant
 
 Audience = Literal["public", "minutes", "private"]
@@ -74,6 +74,8 @@ def wall_state(state: MeetingState, anonymous: Callable[[int], str] = _hash_labe
     }
     wall.spoken = [*state.spoken, *state.passed]  # who is done, without saying how
     wall.passed = []
+    wall.history = []  # the events folded in hold every note's text: never on the wall
+    wall.stage_progress = {}  # a stage left earlier keeps who passed
     return wall
 
 
@@ -114,6 +116,8 @@ def export_events(
     first_added: set[str] = set()
     out = []
     for event in events:
+        if audience != "private" and (event.kind == UNDO_KIND or event.id in state.undone):
+            continue  # what was undone did not happen, as the minutes tell it
         data = dict(event.data)
         pid = data.get("participant_id")
         if event.kind.startswith("note."):

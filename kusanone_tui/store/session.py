@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..model.events import (
+    ACTION_FIELD,
+    BY_FIELD,
     CORE_KINDS,
     Actor,
     Event,
@@ -50,6 +53,10 @@ class SessionLog:
         self._state: MeetingState | None = None
         self._seen = 0  # highest seq handed out by follow()
         self._state_epoch = self._follow_epoch = self.db.log.epoch
+        self._action: dict[str, str] | None = None
+        #: What each action of this process was, for the undo's notice (kept in memory only,
+        #: never written: an action's name could tell what it was about).
+        self.action_labels: dict[str, str] = {}
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -106,10 +113,30 @@ class SessionLog:
         return [int(seq) for seq, doc in docs.items() if read_event(doc, int(seq)) is None]
 
     # -- writing ----------------------------------------------------------------------------
+    @contextmanager
+    def action(self, by: str, label: str | None = None) -> Iterator[str]:
+        """Make every event appended inside one undoable action: each gets the action's id
+        (``data["action"]``) and the role whose key it was (``data["by"]``). Nested, the outer
+        action holds the inner one's events. ``label``: what to call it when it is undone."""
+        if self._action is not None:
+            yield self._action[ACTION_FIELD]
+            return
+        action_id = new_id()
+        self._action = {ACTION_FIELD: action_id, BY_FIELD: by}
+        if label:
+            self.action_labels[action_id] = label
+        try:
+            yield action_id
+        finally:
+            self._action = None
+
     def _stamp(self, kind: str, data: Mapping[str, Any] | None, actor: Actor | None) -> Event:
+        data = dict(data or {})
+        if self._action is not None:
+            data.update(self._action)
         event = Event(
             kind=kind,
-            data=clean_data(data or {}),  # people's text is data: no terminal control
+            data=clean_data(data),  # people's text is data: no terminal control
             actor=actor or Actor("system"),
             at=self.clock(),
             id=new_id(),

@@ -45,7 +45,9 @@ COMMANDS = [
     ("cancel", {"ja": "キャンセル", "en": "Cancel"}, actions.cancel, "delete,backspace"),
     ("hold", {"ja": "あとで・もどった", "en": "Hold/back"}, actions.hold, "h"),
     ("lottery", {"ja": "抽選", "en": "Lottery"}, actions.lottery, "j"),
-    ("undo", {"ja": "キャンセルを戻す", "en": "Undo cancel"}, actions.undo, "ctrl+z"),
+    # ctrl+z is the core's undo (any action, this plugin's commands included); this one is for
+    # the palette, and takes back this plugin's last command only.
+    ("undo", {"ja": "もとに戻す（オープンマイク）", "en": "Undo (open mic)"}, actions.undo, None),
 ]
 
 
@@ -81,6 +83,11 @@ def minutes_sections(register) -> None:
         return views.minutes(view.events, template.get("stages") or [], view.text)
 
     register(MinutesSection("openmic", SECTION_TITLE, render))
+
+
+@hookimpl
+def on_event(event, api) -> None:
+    actions.republish(api, event)
 
 
 @hookimpl

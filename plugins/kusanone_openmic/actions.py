@@ -270,5 +270,4 @@ def facilitator_panel(api, state) -> Any:
     if found is None:
         return None
     _, openmic, shown = found
-    chosen = selected(api, openmic, shown)
-    return views.panel(openmic, shown, chosen, api.text, getattr(api, "wall_safe", True))
+    return views.panel(openmic, shown, selected(api, openmic, shown), api.text)

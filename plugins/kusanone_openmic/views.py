@@ -209,11 +209,8 @@ def default_selection(openmic: OpenMic, picture: Picture) -> str | None:
     return (waiting or listed or [None])[0]
 
 
-def panel(
-    openmic: OpenMic, picture: Picture, selected: str | None, say: Say, wall_safe: bool = True
-) -> Text:
-    """The facilitator's panel. Stage names only; the private wishes only when it is not on
-    the wall (``wall_safe`` False: the note-taker's own screen or the private view)."""
+def panel(openmic: OpenMic, picture: Picture, selected: str | None, say: Say) -> Text:
+    """The facilitator's panel (進行役だけ). It may name everyone on the list."""
     people = openmic.performers
     block = openmic.block(picture.block)
     win, plan, now = picture.window, picture.plan, picture.now
@@ -247,7 +244,7 @@ def panel(
         text.append("▸ " if selected == planned.id else "  ")
         text.append(f"{hhmm(planned.start)}–{hhmm(planned.end)} ", style="dim")
         text.append(person.name, style="bold" if selected == planned.id else "")
-        notes = "" if wall_safe else wishes(person, say)
+        notes = wishes(person, say)
         if person.away:
             notes = say(LATER) + ("・" + notes if notes else "")
         if notes:

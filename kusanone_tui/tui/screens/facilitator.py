@@ -17,7 +17,7 @@ from ...meeting import Meeting
 from ...model import round as rounds
 from ...model.state import MeetingState
 from ...model.views import participant_label
-from ..base import FrameScroll, KScreen, Plain, anonymous, clock_text, fit_lines, literal
+from ..base import KScreen, Plain, anonymous, clock_text, literal
 from ..panels import flow_panel, show_panel
 from ..targets import RosterTable, target_mark
 from ..widgets import Agenda, KeyBar, MeetingClock
@@ -79,9 +79,7 @@ class FacilitatorScreen(KScreen):
                 yield Plain(id="round-now", classes="round-line")
                 yield Plain(id="round-next", classes="round-line")
                 yield Plain(id="round-status", classes="muted")
-                # The stage's panel takes what is left and scrolls: the lines above stay in view.
-                with FrameScroll(id="flow-scroll"):  # not focusable: the roster keeps the focus
-                    yield Plain(id="flow-panel")
+                yield Plain(id="flow-panel")
             with Vertical(id="roster-pane", classes="pane"):
                 yield Plain(t("meeting.roster"), classes="pane-title")
                 table = RosterTable(id="roster", cursor_type="row", zebra_stripes=False)
@@ -112,12 +110,7 @@ class FacilitatorScreen(KScreen):
     # -- rendering ----------------------------------------------------------------------------
     def _label(self, state: MeetingState, pid: str | None) -> str:
         person = state.participants.get(pid or "")
-        if person is None:
-            return "—"
-        label = participant_label(state, person, "public", anonymous)
-        if self.app.wall_safe or label == person.name:
-            return label
-        return f"{label}（{person.name}）"  # the private view: who is behind 参加者N
+        return participant_label(state, person, "public", anonymous) if person else "—"
 
     def update_view(self, state: MeetingState, now: float) -> None:
         self.sub_title = t("role.facilitator")
@@ -157,19 +150,15 @@ class FacilitatorScreen(KScreen):
         now_line = self.query_one("#round-now", Static)
         next_line = self.query_one("#round-next", Static)
         status = self.query_one("#round-status", Static)
-        in_round = rounds.in_round(state)
-        for widget in (now_line, next_line, status):
-            widget.display = in_round  # no blank lines above the panel on 24 rows
-        if not in_round:
+        if not rounds.in_round(state):
+            for widget in (now_line, next_line, status):
+                widget.update("")
             return
         speaker = state.turn.participant_id if state.turn else None
-        # A narrow column breaks the line before the name, never inside it.
-        line = f"{t('meeting.now')}：{self._label(state, speaker)}"
-        now_line.update(fit_lines(line, now_line.content_size.width))
+        now_line.update(f"{t('meeting.now')}：{self._label(state, speaker)}")
         now_line.set_class(rounds.turn_over_time(state, now), "turn-over")
         upcoming = rounds.next_speaker(state)
-        line = f"{t('meeting.next')}：{self._label(state, upcoming)}"
-        next_line.update(fit_lines(line, next_line.content_size.width))
+        next_line.update(f"{t('meeting.next')}：{self._label(state, upcoming)}")
         parts = []
         if rounds.round_done(state):
             parts.append(t("meeting.round_done"))
@@ -293,7 +282,7 @@ class FacilitatorScreen(KScreen):
                 self.notify(t("reflecting.roles_saved"), timeout=2)
                 self._after()
 
-        self.app.push_screen(RolesDialog(self.app.shown_state(state)), chosen)
+        self.app.push_screen(RolesDialog(state), chosen)
 
     def action_phase(self) -> None:
         self.meeting.next_phase()
