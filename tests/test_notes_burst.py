@@ -110,7 +110,8 @@ async def test_200_notes_with_no_pause_all_land_once_in_order(tmp_path):
 
 
 async def test_the_next_notes_visibility_takes_effect_between_the_keys_around_it(tmp_path):
-    """Ctrl+T between two notes in one burst changes the second note, not the first."""
+    """Ctrl+T between two notes in one burst changes the second note, not the first; after each
+    note the next one starts again from the usual visibility (議事録のみ)."""
     log = new_log(tmp_path)
     app = KusanoneApp(log, role="notes")
     async with app.run_test(size=SIZE) as pilot:
@@ -122,8 +123,10 @@ async def test_the_next_notes_visibility_takes_effect_between_the_keys_around_it
         assert [(n.text, n.visibility) for n in notes] == [
             ("one", "minutes"),
             ("two", "public"),
-            ("three", "minutes"),
+            ("three", "private"),  # back to 議事録のみ after "two", then two presses
         ]
+        await pilot.pause()
+        assert " 議事録のみ " in screen_text(app)  # and the next one is the usual again
 
 
 async def test_two_apps_on_one_session_alternating_with_no_pause(tmp_path):

@@ -112,3 +112,24 @@ def test_open_with_a_wrong_role_is_one_line_and_exit_2(tmp_path, capsys):
         assert stop.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "boss" in err[0]
+
+
+async def test_home_lists_every_template_with_its_id_plugins_included(tmp_path, clock):
+    from kusanone_tui.plugin_host import PluginHost
+
+    store = SessionStore(tmp_path / "store")
+    app = KusanoneApp(store=store, clock=clock, plugins=PluginHost.discover([]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for ref in ("teireikai", "kazokukai", "game_night", "trigger_fes", "hitokoto_kai"):
+            assert ref in text  # the id to type for `kusanone start`
+        listing = app.screen.query_one("#home-templates")
+        ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        listing.focus()
+        listing.highlighted = ids.index("tpl:game_night")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen)
+    [info] = store.list()
+    assert info.template == "game_night"

@@ -221,6 +221,8 @@ class ProjectorView:
     groups: tuple[GroupView, ...] = ()
     regroup_soon: bool = False
     report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()
+    #: groups of the report-back whose summary is kept for the minutes only (no text here)
+    summary_in_minutes: tuple[Mapping[str, str], ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)  # present people, as the room sees
 
 
@@ -294,6 +296,7 @@ def projector_view(
         )
     groups: tuple[GroupView, ...] = ()
     report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()
+    kept: tuple[Mapping[str, str], ...] = ()
     if stage is not None and stage.type == "breakout":
         groups = tuple(
             GroupView(
@@ -317,6 +320,17 @@ def projector_view(
             (g.name, tuple(n.text or "" for n in summaries if n.group_id == g.id))
             for g in state.breakout.groups.values()
         )
+        # A group whose summary is for the minutes only: the room hears it is kept, not what.
+        minutes_only = {
+            n.group_id
+            for n in visible_notes(state, "minutes")
+            if n.group_id and breakouts.SUMMARY_TAG in n.tags and n.visibility == "minutes"
+        }
+        kept = tuple(
+            g.name
+            for g in state.breakout.groups.values()
+            if g.id in minutes_only and not any(n.group_id == g.id for n in summaries)
+        )
     return ProjectorView(
         title=state.title,
         stage_title=stage.title if stage else None,
@@ -334,5 +348,6 @@ def projector_view(
         groups=groups,
         regroup_soon=breakouts.regroup_soon(state, now),
         report=report,
+        summary_in_minutes=kept,
         labels={p.id: label(p.id) or "" for p in state.participants.values() if p.present},
     )

@@ -170,9 +170,10 @@ class SessionLog:
                 doc
                 for doc in self._table.all()
                 if doc.get("kind") in ("note.added", "note.edited")
-                and (doc.get("data") or {}).get("note_id") == note_id
+                and isinstance(doc.get("data"), dict)
+                and doc["data"].get("note_id") == note_id
             ]
-            texts = [text for doc in docs for text in personal_strings(doc.get("data") or {})]
+            texts = [text for doc in docs for text in personal_strings(doc["data"])]
             if docs:
                 self._table.update(_scrub, doc_ids=[doc.doc_id for doc in docs])
             scrub_damaged_copies(self.path, texts, note_id)
@@ -301,4 +302,4 @@ def scrub_damaged_copies(path: Path, texts: Iterable[str], note_id: str | None =
 
 
 def _scrub(doc: dict[str, Any]) -> None:
-    doc["data"] = redacted_data(doc.get("data") or {})
+    doc["data"] = redacted_data(doc["data"])

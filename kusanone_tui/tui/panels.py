@@ -11,7 +11,7 @@ from ..i18n import pick, t
 from ..model import reflecting as reflect
 from ..model.state import MeetingState
 from ..model.views import ProjectorView, ReflectingView, projector_view
-from .base import anonymous, clock_text
+from .base import anonymous, clock_text, fit_lines
 
 
 def phase_rules(phase: str | None) -> list[str]:
@@ -86,7 +86,8 @@ def view_panel(view: ProjectorView, rules: bool = False) -> Text:
         text.append(f"{t('breakout.report')}\n", style="bold")
         for name, summaries in view.report:
             text.append(f"■ {pick(name)}\n", style="bold")
-            for line in summaries or (t("breakout.no_summary"),):
+            empty = "summary_in_minutes" if name in view.summary_in_minutes else "no_summary"
+            for line in summaries or (t(f"breakout.{empty}"),):
                 text.append(f"   {line}\n")
     return text
 
@@ -119,5 +120,5 @@ def show_panel(widget: Static, panel: Text, extra: Text | None) -> None:
     if extra is not None:
         panel.append("\n" if panel.plain else "")
         panel.append_text(extra)
-    widget.update(panel)
+    widget.update(fit_lines(panel, widget.content_size.width))  # lines break between names
     widget.display = bool(panel.plain)

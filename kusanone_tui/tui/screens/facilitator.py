@@ -17,7 +17,7 @@ from ...meeting import Meeting
 from ...model import round as rounds
 from ...model.state import MeetingState
 from ...model.views import participant_label
-from ..base import KScreen, Plain, anonymous, clock_text, literal
+from ..base import FrameScroll, KScreen, Plain, anonymous, clock_text, fit_lines, literal
 from ..panels import flow_panel, show_panel
 from ..targets import RosterTable, target_mark
 from ..widgets import Agenda, KeyBar, MeetingClock
@@ -79,7 +79,9 @@ class FacilitatorScreen(KScreen):
                 yield Plain(id="round-now", classes="round-line")
                 yield Plain(id="round-next", classes="round-line")
                 yield Plain(id="round-status", classes="muted")
-                yield Plain(id="flow-panel")
+                # The stage's panel takes what is left and scrolls: the lines above stay in view.
+                with FrameScroll(id="flow-scroll"):  # not focusable: the roster keeps the focus
+                    yield Plain(id="flow-panel")
             with Vertical(id="roster-pane", classes="pane"):
                 yield Plain(t("meeting.roster"), classes="pane-title")
                 table = RosterTable(id="roster", cursor_type="row", zebra_stripes=False)
@@ -90,7 +92,7 @@ class FacilitatorScreen(KScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.update_view(self.meeting.state, self.app.now())
+        self.update_view(self.app.shown_state(self.meeting.state), self.app.now())
 
     @property
     def stage_keys(self) -> frozenset[str]:
@@ -110,10 +112,18 @@ class FacilitatorScreen(KScreen):
     # -- rendering ----------------------------------------------------------------------------
     def _label(self, state: MeetingState, pid: str | None) -> str:
         person = state.participants.get(pid or "")
-        return participant_label(state, person, "public", anonymous) if person else "—"
+        if person is None:
+            return "—"
+        label = participant_label(state, person, "public", anonymous)
+        if self.app.wall_safe or label == person.name:
+            return label
+        return f"{label}（{person.name}）"  # the private view: who is behind 参加者N
 
     def update_view(self, state: MeetingState, now: float) -> None:
-        self.sub_title = t("role.facilitator")
+        # The session's id: what other terminals type for `kusanone open` (never a name).
+        self.sub_title = t(
+            "meeting.role_and_id", role=t("role.facilitator"), id=self.meeting.log.session_id
+        )
         self.app.title = state.title or t("app.name")
         stages = [(s.title, s.minutes) for s in state.template.stages] if state.template else []
         self.query_one(Agenda).show(stages, state.stage_index)
@@ -150,15 +160,19 @@ class FacilitatorScreen(KScreen):
         now_line = self.query_one("#round-now", Static)
         next_line = self.query_one("#round-next", Static)
         status = self.query_one("#round-status", Static)
-        if not rounds.in_round(state):
-            for widget in (now_line, next_line, status):
-                widget.update("")
+        in_round = rounds.in_round(state)
+        for widget in (now_line, next_line, status):
+            widget.display = in_round  # no blank lines above the panel on 24 rows
+        if not in_round:
             return
         speaker = state.turn.participant_id if state.turn else None
-        now_line.update(f"{t('meeting.now')}：{self._label(state, speaker)}")
+        # A narrow column breaks the line before the name, never inside it.
+        line = f"{t('meeting.now')}：{self._label(state, speaker)}"
+        now_line.update(fit_lines(line, now_line.content_size.width))
         now_line.set_class(rounds.turn_over_time(state, now), "turn-over")
         upcoming = rounds.next_speaker(state)
-        next_line.update(f"{t('meeting.next')}：{self._label(state, upcoming)}")
+        line = f"{t('meeting.next')}：{self._label(state, upcoming)}"
+        next_line.update(fit_lines(line, next_line.content_size.width))
         parts = []
         if rounds.round_done(state):
             parts.append(t("meeting.round_done"))
@@ -282,7 +296,7 @@ class FacilitatorScreen(KScreen):
                 self.notify(t("reflecting.roles_saved"), timeout=2)
                 self._after()
 
-        self.app.push_screen(RolesDialog(state), chosen)
+        self.app.push_screen(RolesDialog(self.app.shown_state(state)), chosen)
 
     def action_phase(self) -> None:
         self.meeting.next_phase()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from ...i18n import pick, t
+from ...model.template import TemplateError
 from ...store.sessions import Listing, NotASessionFile, SessionNotFound, SessionStore, os_reason
 from ...templates import builtin_names
 from ...templates import load as load_template
@@ -31,13 +33,7 @@ class HomeScreen(KScreen):
         with Vertical(id="home"):
             yield Plain(t("app.tagline"), classes="muted")
             yield Plain(t("home.start"), classes="pane-title")
-            yield OptionList(
-                *[
-                    Option(literal(pick(load_template(n).title)), id=f"tpl:{n}")
-                    for n in builtin_names()
-                ],
-                id="home-templates",
-            )
+            yield OptionList(*self._template_options(), id="home-templates")
             yield Plain(t("home.resume"), classes="pane-title")
             listing, folder_problem = self._listing()
             sessions = sorted(listing, key=lambda i: -(i.created_at or 0))
@@ -61,6 +57,24 @@ class HomeScreen(KScreen):
             yield OptionList(Option(t("home.demo"), id="demo"), id="home-demo")
         yield Footer()
 
+    def _template(self, ref: str):
+        host = self.app.plugins
+        return load_template(ref, host.stage_types(), host.templates())
+
+    def _template_options(self) -> list[Option]:
+        """Every template, the plugins' too, each with the id to type for ``kusanone start``."""
+        ids = sorted({*builtin_names(), *self.app.plugins.templates()})
+        options = []
+        for ref in ids:
+            try:
+                title = pick(self._template(ref).title)
+            except TemplateError:  # a plugin's broken template: listed, not startable
+                continue
+            line = Text(title)
+            line.append(f"   {ref}", style="dim")
+            options.append(Option(line, id=f"tpl:{ref}"))
+        return options
+
     def _listing(self) -> tuple[Listing, str | None]:
         try:
             return self.store.list(), None
@@ -75,7 +89,7 @@ class HomeScreen(KScreen):
         choice = event.option.id or ""
         if choice.startswith("tpl:"):
             try:
-                log = self.store.create(load_template(choice[4:]))
+                log = self.store.create(self._template(choice[4:]))
             except OSError as error:  # a read-only or full store: a notice, the app goes on
                 message = t(
                     "cli.os_error", path=error.filename or self.store.root, reason=os_reason(error)

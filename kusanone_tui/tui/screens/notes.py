@@ -30,10 +30,6 @@ from ..widgets import KeyBar
 
 _VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold magenta"}
 
-#: Seconds between two "saved" notices: a burst of notes shows one, not a pile.
-SAVED_NOTICE_SECONDS = 2.0
-
-
 class NoteInput(Input):
     """The note-taker's line: Enter saves exactly the text in the box when Enter is read.
 
@@ -118,7 +114,7 @@ class NotesScreen(KScreen):
         self._note_ids: list[str] = []
         self._rows: list[tuple[str, tuple]] = []
         self._draft_due = False
-        self._saved_notice_at = float("-inf")
+        self._saved_line = ""  # "saved (public)": beside the box, never over it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,14 +140,24 @@ class NotesScreen(KScreen):
                 if visibility in _VIS_STYLE:
                     self.visibility = visibility
                 self.notify(t("notes.restored"), timeout=4)
-        self._show_visibility()
-        self.update_view(self.meeting.state, self.app.now())
+        self.update_view(self.app.shown_state(self.meeting.state), self.app.now())
         self.query_one("#note-input", Input).focus()
 
     # -- rendering ----------------------------------------------------------------------------
-    def _show_visibility(self) -> None:
+    def _show_visibility(self, state: MeetingState | None = None) -> None:
+        """The line above the box: how the next note will be kept, whom it is about, and what
+        was saved last — in words and large, so nobody types a private note as public."""
         label = t(f"visibility.{self.visibility}")
-        line = Text.assemble(("● ", _VIS_STYLE[self.visibility]), label, ("  Ctrl+T", "dim"))
+        line = Text.assemble(
+            (f" {label} ", f"reverse {_VIS_STYLE[self.visibility]}"), ("  Ctrl+T", "dim")
+        )
+        if state is not None:
+            pid = self._subject(state)
+            who = state.participants[pid].name if pid is not None else t("notes.general")
+            line.append("   → ")
+            line.append(who, style="bold")
+        if self._saved_line:
+            line.append(f"   ✓ {self._saved_line}", style="dim")
         self.query_one("#notes-visibility", Plain).update(line)
         self.query_one("#note-input", Input).placeholder = t("notes.placeholder", vis=label)
 
@@ -205,6 +211,7 @@ class NotesScreen(KScreen):
         self.sub_title = t("role.notes")
         self.app.title = state.title or t("app.name")
         self._show_context(state)
+        self._show_visibility(state)
         self._sync_list(state)
 
     def _show_context(self, state: MeetingState) -> None:
@@ -279,10 +286,10 @@ class NotesScreen(KScreen):
             return False
         if self.draft is not None:
             self.draft.clear()  # what is in the box now is saved; later keys make a new draft
-        now = time.monotonic()
-        if now - self._saved_notice_at >= SAVED_NOTICE_SECONDS:
-            self._saved_notice_at = now
-            self.notify(t("notes.saved", vis=t(f"visibility.{self.visibility}")), timeout=2)
+        # Said on the line above the box (a notice would cover it); then the next note starts
+        # again from the usual visibility, so a private or public choice never carries on unseen.
+        self._saved_line = t("notes.saved", vis=t(f"visibility.{self.visibility}"))
+        self.visibility = DEFAULT_VISIBILITY
         self.app.refresh_now()
         listing = self.query_one("#notes-list", OptionList)
         if self._note_ids:
@@ -299,13 +306,16 @@ class NotesScreen(KScreen):
                 self.app.refresh_now()
             return
         self.visibility = next_visibility(self.visibility)
-        self._show_visibility()
+        self._saved_line = ""
+        self._show_visibility(self.app.shown_state(self.meeting.state))
         if self.draft is not None:
             self._save_draft()
 
     def action_toggle_general(self) -> None:
         self.general = not self.general
-        self._show_context(self.meeting.state)
+        shown = self.app.shown_state(self.meeting.state)
+        self._show_context(shown)
+        self._show_visibility(shown)
 
     def action_backstage(self) -> None:
         self.app.open_backstage(self.meeting)
@@ -315,7 +325,7 @@ class NotesScreen(KScreen):
         groups = [None, *self.meeting.state.breakout.groups]
         index = groups.index(self.group_id) if self.group_id in groups else 0
         self.group_id = groups[(index + 1) % len(groups)]
-        self._show_context(self.meeting.state)
+        self._show_context(self.app.shown_state(self.meeting.state))
 
     def action_summary(self) -> None:
         note = self.meeting.state.notes.get(self.selected_note() or "")
