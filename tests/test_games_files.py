@@ -309,6 +309,12 @@ def test_games_sample_prints_the_catalogue_and_an_evening(
     evening = write(tmp_path, "evening.toml", capsys.readouterr().out)
     assert len(load_evening(evening).evening.attendees) >= 10
 
+    # the catalogue alone cannot be planned: the error says which option gives a file that can
+    with pytest.raises(ValueError) as error:
+        cli("plan", str(catalogue))
+    assert "kusanone games sample --evening" in one_line(error)
+    assert "kusanone games sample --evening" in out  # and the catalogue's own first lines say so
+
 
 def test_the_sample_evening_plans_with_every_rule_met(capsys) -> None:
     path = Path(kusanone_games.__file__).parent / "sample_evening.toml"

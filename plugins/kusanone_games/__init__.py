@@ -619,8 +619,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     plan.add_argument("--seconds", type=float, default=2.0, help="time budget (default 2)")
     plan.add_argument("--seed", type=int, help="the same seed gives the same plan")
     plan.add_argument("--json", action="store_true", help="machine-readable output")
-    sample = sub.add_parser("sample", help="print the sample catalogue (or an evening file)")
-    sample.add_argument("--evening", action="store_true", help="an example evening file")
+    sample = sub.add_parser(
+        "sample",
+        help="print the sample catalogue of games; with --evening, an evening file for plan",
+    )
+    sample.add_argument(
+        "--evening",
+        action="store_true",
+        help="a whole evening (games and attendees) that `kusanone games plan` accepts",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

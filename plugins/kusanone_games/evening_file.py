@@ -246,7 +246,11 @@ def parse_evening(
     people_key = "attendee" if "attendee" in raw else "attendees"
     items = raw.get(people_key)
     if not isinstance(items, list) or not items:
-        raise fail("no attendees: add [[attendee]] tables", people_key)
+        raise fail(
+            "no attendees: add [[attendee]] tables"
+            " (`kusanone games sample --evening` prints a whole evening file to start from)",
+            people_key,
+        )
     lines = header_lines(text, people_key) if toml else []
     attendees: list[Attendee] = []
     seen: set[str] = set()

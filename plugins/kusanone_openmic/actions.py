@@ -269,5 +269,9 @@ def facilitator_panel(api, state) -> Any:
     found = here(api)
     if found is None:
         return None
-    _, openmic, shown = found
-    return views.panel(openmic, shown, selected(api, openmic, shown), api.text)
+    meeting, openmic, shown = found
+    chosen = selected(api, openmic, shown)
+    # "… min left" is the stage timer's own figure, so the panel and the big clock agree.
+    left = meeting.stage_remaining(api.now()) if shown.window.running else None
+    wall_safe = getattr(api, "wall_safe", True)
+    return views.panel(openmic, shown, chosen, api.text, wall_safe, left)

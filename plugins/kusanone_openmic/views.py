@@ -209,16 +209,26 @@ def default_selection(openmic: OpenMic, picture: Picture) -> str | None:
     return (waiting or listed or [None])[0]
 
 
-def panel(openmic: OpenMic, picture: Picture, selected: str | None, say: Say) -> Text:
-    """The facilitator's panel (進行役だけ). It may name everyone on the list."""
+def panel(
+    openmic: OpenMic,
+    picture: Picture,
+    selected: str | None,
+    say: Say,
+    wall_safe: bool = True,
+    left: float | None = None,
+) -> Text:
+    """The facilitator's panel. Stage names only; the private wishes only when it is not on
+    the wall (``wall_safe`` False: the note-taker's own screen or the private view)."""
     people = openmic.performers
     block = openmic.block(picture.block)
     win, plan, now = picture.window, picture.plan, picture.now
     text = Text()
-    left = say(LEFT).format(
-        start=hhmm(win.start), end=hhmm(win.end), m=minutes_text(win.end - max(now, win.start))
+    # ``left``: the stage timer's seconds, when the block is running (the big clock's figure)
+    remaining = left if left is not None else win.end - max(now, win.start)
+    line = say(LEFT).format(
+        start=hhmm(win.start), end=hhmm(win.end), m=minutes_text(max(0.0, remaining))
     )
-    text.append(left, style="dim")
+    text.append(line, style="dim")
     if plan.acts:
         text.append("・" + say(SHARE).format(m=minutes_text(plan.level)), style="dim")
     text.append("\n")
@@ -244,7 +254,7 @@ def panel(openmic: OpenMic, picture: Picture, selected: str | None, say: Say) ->
         text.append("▸ " if selected == planned.id else "  ")
         text.append(f"{hhmm(planned.start)}–{hhmm(planned.end)} ", style="dim")
         text.append(person.name, style="bold" if selected == planned.id else "")
-        notes = wishes(person, say)
+        notes = "" if wall_safe else wishes(person, say)
         if person.away:
             notes = say(LATER) + ("・" + notes if notes else "")
         if notes:
