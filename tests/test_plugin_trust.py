@@ -336,3 +336,24 @@ def test_a_trusted_file_is_listed_with_where_it_came_from(
     assert listed["hitokoto"]["origin"] == "entry point" and listed["hitokoto"]["trusted"] is None
     assert err == ""
     assert not (store / "plugins" / "__pycache__").exists()  # nothing written beside them
+
+
+@posix_only
+async def test_a_refused_file_is_named_on_the_meetings_screen_too(tmp_path: Path) -> None:
+    """The stderr line is gone once the app takes the terminal: the app says it as a notice."""
+    from kusanone_tui.plugin_host import PluginHost
+    from kusanone_tui.store.sessions import SessionStore
+    from kusanone_tui.templates import load
+    from kusanone_tui.tui.app import KusanoneApp
+
+    folder = tmp_path / "mine"
+    path = loose(folder, "shared", tmp_path / "marker")
+    os.chmod(path, 0o666)
+    host = PluginHost.discover([folder])
+    log = SessionStore(tmp_path / "store").create(load("teireikai"), title="会")
+    app = KusanoneApp(log, plugins=host)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+    assert not (tmp_path / "marker").exists()
+    assert any("shared.py" in m for m in messages)

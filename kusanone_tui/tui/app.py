@@ -38,6 +38,7 @@ from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
 from ..store.storage import LogReadOnly
 from .base import anonymous, literal_text, translate_bindings
+from .private_view import PrivateViewMixin
 from .screens.facilitator import FacilitatorScreen
 
 # Other screens and dialogs are imported when first used: start-up stays close to a bare app.
@@ -133,11 +134,12 @@ CALM = Theme(
 )
 
 
-class KusanoneApp(App):
+class KusanoneApp(PrivateViewMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     BINDINGS = [
         Binding("question_mark", "help", "keys.help"),
         Binding("f4", "minutes", "keys.minutes"),
+        Binding("f5", "private_view", "keys.private_view"),
         Binding("ctrl+q", "quit", "keys.quit"),
     ]
 
@@ -164,6 +166,7 @@ class KusanoneApp(App):
         self.plugins = plugins or PluginHost()
         self.plugins.on_notice = lambda message: self.notify(message, timeout=4)
         self.plugins.on_failure = self._plugin_failed
+        self.plugins.on_write_failed = self.write_failed
         self.stage_types: dict[str, tuple[str, StageType]] = {}
         self.panels: list[tuple[str, Panel]] = []
         self.commands: list[tuple[str, Command]] = []
@@ -171,6 +174,10 @@ class KusanoneApp(App):
 
     def now(self) -> float:
         return self.clock()
+
+    async def on_event(self, event) -> None:
+        self.note_input(event)  # the private view closes itself after a while without a key
+        await super().on_event(event)
 
     # -- writes that fail ---------------------------------------------------------------------
     def guarded(self, log: SessionLog, role: str) -> GuardedMeeting:
@@ -208,6 +215,9 @@ class KusanoneApp(App):
     def on_mount(self) -> None:
         self.register_theme(CALM)
         self.theme = CALM.name
+        for path, reason in self.plugins.refused:  # said on the screen too, not only on stderr
+            line = t("cli.plugin_untrusted", path=path, reason=reason).removeprefix("kusanone: ")
+            self.notify(line, severity="warning", timeout=10)
         if self.session_log is None:
             from .screens.home import HomeScreen
 
@@ -288,7 +298,8 @@ class KusanoneApp(App):
         return record is not None and record.enabled
 
     def plugin_facilitator_text(self, state: MeetingState) -> Text | None:
-        """The running plugin stage's panel and the plugins' facilitator panels."""
+        """The running plugin stage's panel and the plugins' facilitator panels, drawn from
+        ``state`` as the screen shows it (:meth:`shown_state`: wall-safe unless private)."""
         stage_type = state.stage.type if state.stage else None
         parts: list[tuple[str, str, object]] = []
         if stage_type in self.stage_types:
@@ -298,13 +309,13 @@ class KusanoneApp(App):
         for name, panel in self.panels:
             if panel.facilitator is not None and panel.stage_type in (None, stage_type):
                 parts.append((name, f"panel {panel.name}", panel.facilitator))
-        return self._join(
-            [
-                self.plugins.guard(name, where, draw, self.plugins.apis[name], state)
-                for name, where, draw in parts
-                if self._alive(name) and name in self.plugins.apis
-            ]
-        )
+        drawn = []
+        for name, where, draw in parts:
+            if self._alive(name) and name in self.plugins.apis:
+                api = self.plugins.apis[name]
+                api.wall_safe = self.wall_safe  # the panel may be on the wall: it is told so
+                drawn.append(self.plugins.guard(name, where, draw, api, state))
+        return self._join(drawn)
 
     def plugin_projector_text(self, view) -> Text | None:
         """The same for the projector, drawn from public data only."""
@@ -344,6 +355,8 @@ class KusanoneApp(App):
         ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "private_view":
+            return self.role == "facilitator" and self.session_log is not None
         if action == "plugin_command" and parameters:
             here = {f"{name}.{command.name}" for name, command in self.plugin_commands_here()}
             return parameters[0] in here
@@ -391,7 +404,8 @@ class KusanoneApp(App):
             if hasattr(screen, "show"):  # the projector: the room's view and nothing else
                 screen.show(projector_view(state, now, anonymous))
             elif hasattr(screen, "update_view"):
-                (screen.update_view if full else screen.update_clock)(state, now)
+                shown = self.shown_state(state)  # wall-safe unless the private view is on
+                (screen.update_view if full else screen.update_clock)(shown, now)
         except NoMatches:  # a screen being swapped out (F1/F3 pressed fast): draw it next time
             return False
         return True
@@ -406,6 +420,7 @@ class KusanoneApp(App):
             self.notice_once(str(error), severity="warning", timeout=5)
             return
         self.announce()
+        self.check_private_view(state)
         now = self.now()
         signature = (
             self.session_log.db.log.epoch,
@@ -440,7 +455,8 @@ class KusanoneApp(App):
                 self.notify(t("backstage.saved"), timeout=2)
                 self.refresh_now()
 
-        self.push_screen(BackstageDialog(meeting.state, self.registry().names()), saved)
+        shown = self.shown_state(meeting.state)  # earlier records only in the private view
+        self.push_screen(BackstageDialog(shown, self.registry().names()), saved)
 
     def open_registry(self, text: str = "") -> None:
         from .flow_dialogs import RegistryDialog
@@ -471,25 +487,18 @@ class KusanoneApp(App):
 
     # -- help and the command palette --------------------------------------------------------------
     def _binding_rows(self) -> list[tuple[str, str]]:
-        """Every key of the screen and the app, including those of other kinds of stage."""
-        rows = []
-        seen = set()
-        for node in (self.screen, self):
-            for bindings in node._bindings.key_to_bindings.values():
-                for binding in bindings:
-                    if not binding.description or binding.action in seen:
-                        continue
-                    seen.add(binding.action)
-                    key = binding.key_display or self.get_key_display(binding)
-                    rows.append((key, binding.description))
-        return rows
+        """The keys that act on the screen now (its stage's and plugins' included), each once."""
+        from .widgets import screen_keys
+
+        return [(row.key, row.label) for row in screen_keys(self.screen)]
 
     def action_minutes(self) -> None:
         """The minutes so far (F4), as the minutes would read: nothing private."""
         from .screens.minutes import MinutesScreen
 
         if self.session_log is not None and self.role != "projector":
-            self.push_screen(MinutesScreen(self.session_log.state(), self.plugins))
+            state = self.session_log.state()
+            self.push_screen(MinutesScreen(state, self.plugins, public_only=self.wall_safe))
 
     def action_help(self) -> None:
         from .dialogs import HelpDialog
@@ -497,21 +506,35 @@ class KusanoneApp(App):
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog(self._binding_rows()))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key binding of the screen is also a command in the palette (Ctrl+P)."""
-        seen = set()
-        for active in screen.active_bindings.values():
-            binding, node = active.binding, active.node
-            if not binding.description or binding.action in seen:
-                continue
-            if node.check_action(binding.action, ()) is False:
-                continue  # a key of another kind of stage
-            seen.add(binding.action)
+    def action_command_palette(self) -> None:
+        """The command palette, in the user's language."""
+        from .dialogs import Palette
 
-            def run(action: str = binding.action, target=node) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from .dialogs import Palette
+
+        themes = Palette(providers=[ThemeProvider], placeholder=t("palette.theme_placeholder"))
+        self.push_screen(themes)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette (Ctrl+P): what the screen's keys do now (each once), then the plugins'
+        commands of this stage without a key, then the colours. Textual's own English entries
+        (Keys, Quit, Screenshot…) are left out: ``?`` and ``Ctrl+Q`` are among the keys."""
+        from .widgets import screen_keys
+
+        for row in screen_keys(screen):
+            if row.rank == 4:
+                continue  # Textual's own: moving the focus, copying, this palette
+
+            def run(action: str = row.action, target=row.node) -> None:
                 self.call_later(self.run_action, action, target)
 
-            yield SystemCommand(binding.description, binding.key_display or binding.key, run)
+            yield SystemCommand(row.label, row.key, run)
         for name, command in self.plugin_commands_here():
             if command.key:
                 continue  # already offered through its key binding above
@@ -520,4 +543,4 @@ class KusanoneApp(App):
                 self.call_later(self.action_plugin_command, ref)
 
             yield SystemCommand(pick(command.title), name, run_plugin)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
