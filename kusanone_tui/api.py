@@ -138,10 +138,11 @@ class PluginAPI:
         (one key) wrote, as the facilitator's ``ctrl+z`` does for any action. The events are then
         as if never written (gone from :meth:`events` and from ``state()``); the undo is an
         event in the log, so a restart and other windows agree. Returns the events taken back
-        (``[]`` when there is nothing to undo). Only what a command wrote can be undone: events
-        appended outside a command (a terminal's ``kusanone`` command, ``on_event``) cannot."""
+        (``[]`` when there is nothing to undo, or no session). Only what a command wrote can be
+        undone: events appended outside a command (a terminal's ``kusanone`` command,
+        ``on_event``) cannot."""
         if self._log is None:
-            raise RuntimeError("no session is open")
+            return []
         namespace = self.name
         events = last_action(self._log.state(), lambda event: event.namespace == namespace)
         return write_undo(self._log, events, Actor("plugin", self.name))

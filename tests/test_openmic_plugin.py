@@ -34,12 +34,13 @@ def test_the_plugin_registers_a_stage_type_keys_a_template_a_section_and_a_comma
         "register_templates",
         "minutes_sections",
         "register_cli_commands",
+        "on_event",  # draws the lineup again after an undo
     }
     kind = host.stage_types()["openmic"][1]
     assert kind.panel is not None and kind.projector is not None and kind.rules["ja"]
     commands = {c.name: c for _, c in host.commands()}
     assert all(c.stage_type == "openmic" for c in commands.values())
-    keys = [k for c in commands.values() for k in c.key.split(",")]
+    keys = [k for c in commands.values() if c.key for k in c.key.split(",")]
     assert len(keys) == len(set(keys)) and not set(keys) & CORE_KEYS
     assert {"d", "w"}.isdisjoint(keys)  # the hitokoto example's keys
     assert commands["next_act"].key == "e" and commands["cancel"].key == "delete,backspace"
@@ -169,6 +170,8 @@ def test_the_keys_table_of_docs_openmic_matches_the_commands():
     shown |= {"greater_than_sign": ">", "delete": "Delete", "backspace": "Backspace"}
     expected = set()
     for _, title, _, key in kusanone_openmic.COMMANDS:
+        if key is None:  # the palette only (ctrl+z is the core's undo)
+            continue
         keys = " / ".join(f"`{shown.get(k, k)}`" for k in key.split(","))
         expected.add((keys, title["ja"], title["en"]))
     assert expected == documented
