@@ -28,8 +28,17 @@ __all__ = [
     "PluginAPI",
     "PublicView",
     "ReportData",
+    "SessionWriteError",
     "md_escape",
 ]
+
+
+class SessionWriteError(OSError):
+    """The session could not be written (a full disk, a read-only folder, a held lock).
+
+    Raised by :meth:`PluginAPI.append`. A plugin need not catch it: the app shows one calm
+    notice that nothing was lost, and the plugin stays on — the fault is not the plugin's.
+    """
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,12 @@ class PluginAPI:
         self._notify = notify
         self._clock = clock
         self.notices: list[str] = []  # kept when there is no screen to show them on
+        #: True while a facilitator panel is drawn for a screen that may be on the wall (the
+        #: facilitator's screen is often the projected one): show nothing private then — no
+        #: wishes, no contact details, no cancelled act. The ``state`` a panel receives is then
+        #: the wall's (names as people chose, public notes only, no pass). False only on the
+        #: note-taker's own screen and in the facilitator's private view.
+        self.wall_safe = True
 
     @property
     def lang(self) -> str:
@@ -129,9 +144,14 @@ class PluginAPI:
         if visibility not in PLUGIN_VISIBILITIES:
             raise ValueError(f"visibility must be one of {', '.join(PLUGIN_VISIBILITIES)}")
         payload = {**dict(data or {}), "visibility": visibility}
-        return self._log.append(
-            plugin_kind(self.name, name), payload, actor=Actor("plugin", self.name)
-        )
+        try:
+            return self._log.append(
+                plugin_kind(self.name, name), payload, actor=Actor("plugin", self.name)
+            )
+        except SessionWriteError:
+            raise
+        except OSError as error:  # the disk's trouble, not the plugin's: see SessionWriteError
+            raise SessionWriteError(error.errno, error.strerror, error.filename) from error
 
     def undo(self) -> list[Event]:
         """Take back the last action that wrote this plugin's events: everything one command

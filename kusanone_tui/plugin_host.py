@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import pluggy
 
 from . import hooks
-from .api import PluginAPI
+from .api import PluginAPI, SessionWriteError
 from .plugin_types import (
     CliCommand,
     Command,
@@ -126,6 +126,7 @@ class PluginHost:
         self.settings: Mapping[str, Mapping[str, Any]] = {}
         self.on_notice: Callable[[str], None] | None = None
         self.on_failure: Callable[[str, str], None] | None = None
+        self.on_write_failed: Callable[[OSError], None] | None = None
         self.clock = clock
         #: Loose files refused by the ownership check: (path, reason), for a one-line notice.
         self.refused: list[tuple[str, str]] = []
@@ -343,6 +344,11 @@ class PluginHost:
             return None
         try:
             return function(*args, **kwargs)
+        except SessionWriteError as error:  # the disk's fault: a calm notice, the plugin stays on
+            if self.on_write_failed is None:
+                raise
+            self.on_write_failed(error)
+            return None
         except Exception as error:
             self.fail(name, error, where)
             return None

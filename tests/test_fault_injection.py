@@ -434,6 +434,7 @@ def test_a_full_disk_loses_nothing_and_locks_no_one_out(
             again.append("note.added", {"note_id": new_id(), "text": "x", "visibility": "public"})
         code, _, err = run(capsys, "new", "teireikai", "--data", str(data))
         assert code != 0 and one_line(err)
+        assert sorted(data.glob("*.session.jsonl")) == [log.path]  # no empty session left
         # -o on the full disk: the old file is kept as it was, no partial file is left.
         target = disk / "minutes.md"
         target.write_bytes(b"")

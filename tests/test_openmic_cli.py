@@ -212,3 +212,20 @@ def test_any_template_with_an_openmic_stage_and_the_stores_settings(desk, tmp_pa
     assert "15:00–16:00" in listed  # planned from its start, for its 60 minutes
     assert "15:02–15:22  いち" in listed and "15:24–15:44  に" in listed  # 20-minute slots
     assert "🔒" in listed and "さん" in listed.split("🔒")[1]
+
+
+def test_the_paper_copy_never_overwrites_a_session_or_an_existing_file(desk, tmp_path, capsys):
+    desk.run("add", "さくら")
+    capsys.readouterr()
+    (session,) = desk.store.glob("*.session.jsonl")
+    before = session.read_bytes()
+    for force in ([], ["--force"]):
+        assert desk.run("print", "-o", str(session), *force) != 0
+        assert "Traceback" not in one_line(capsys)
+    assert session.read_bytes() == before
+    mine = tmp_path / "mine.md"
+    mine.write_text("my list\n")
+    assert desk.run("print", "-o", str(mine)) != 0
+    assert "--force" in one_line(capsys) and mine.read_text() == "my list\n"
+    assert desk.run("print", "-o", str(mine), "--force") == 0
+    assert "さくら" in mine.read_text()

@@ -220,3 +220,36 @@ async def test_the_facilitators_keys_on_a_full_disk(disk):
         await pilot.pause()
         assert len(log.events()) == events_before + 1
         assert log.state().stage is not None
+
+
+async def test_a_plugin_command_on_a_disk_that_refuses_keeps_the_plugin_on(tmp_path, monkeypatch):
+    """The disk's trouble is not the plugin's: a calm notice, and the plugin stays enabled."""
+    from kusanone_tui.plugin_host import PluginHost
+
+    host = PluginHost.discover([])
+    chosen = load("hitokoto_kai", extra_types=host.stage_types(), extra_templates=host.templates())
+    log = SessionStore(tmp_path / "store").create(chosen, title="ひとこと")
+    while log.state().stage is None or log.state().stage.type != "hitokoto":
+        from kusanone_tui.meeting import Meeting
+
+        Meeting(log).next_stage()
+    real_append = LogStorage.append
+    refused = True
+
+    def append(self, table, docs):
+        if refused:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
+        return real_append(self, table, docs)
+
+    monkeypatch.setattr(LogStorage, "append", append)
+    app = KusanoneApp(log, plugins=host)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("d")  # draw a card: the plugin appends an event
+        assert await shows_calm_notice(pilot, app)
+        assert host.records["hitokoto"].enabled
+        refused = False
+        await pilot.press("d")
+        assert await wait_until(
+            pilot, lambda: any(e.kind == "hitokoto:drawn" for e in log.events())
+        )

@@ -14,6 +14,7 @@ it returns the readable sessions, with ``.problems`` naming each entry that coul
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -183,7 +184,15 @@ class SessionStore:
         while True:
             path = self.root / f"{self.new_id(template)}{SUFFIX}"
             if not path.exists():
-                return SessionLog.create(path, template, title=title, actor=actor, **kwargs)
+                try:
+                    return SessionLog.create(path, template, title=title, actor=actor, **kwargs)
+                except OSError:
+                    # A full disk: leave no empty session file behind (it is new, and ours).
+                    with contextlib.suppress(OSError):
+                        if path.stat().st_size == 0:
+                            path.unlink()
+                            path.with_name(f".{path.name}.lock").unlink()
+                    raise
 
     def find(self, ref: str) -> Path:
         """A session's file from its id, a unique prefix of it, or a path to the file.

@@ -16,9 +16,11 @@ from ..base import KModal
 class MinutesScreen(KModal[None]):
     BINDINGS = [Binding("escape,f4", "close", "keys.back")]
 
-    def __init__(self, state: MeetingState, host) -> None:
+    def __init__(self, state: MeetingState, host, public_only: bool = False) -> None:
         super().__init__()
-        self.text = minutes_markdown(state, False, plugin_sections(host, state, False))
+        # On the wall (the facilitator's screen): what the projector may show, nothing more.
+        sections = [] if public_only else plugin_sections(host, state, False)
+        self.text = minutes_markdown(state, False, sections, public_only=public_only)
 
     def compose(self) -> ComposeResult:
         yield Header()
