@@ -79,7 +79,7 @@ class Day:
         """``kusanone export`` (the app holds stdout, so through a file)."""
         out = folder / "export.out"
         session = self.app.session_log.session_id
-        assert main(["export", session, *flags, "-o", str(out), *self.flags]) == 0
+        assert main(["export", session, *flags, "-o", str(out), "--force", *self.flags]) == 0
         return out.read_text("utf-8")
 
     def plan(self):
