@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
@@ -29,7 +31,17 @@ def translate_bindings(node: Screen) -> None:
         ]
 
 
+#: Width classes on every screen and dialog (``-narrow`` under 100 columns, ``-medium`` under
+#: 120, ``-wide`` from 120) and height classes (``-short`` under 30 rows): app.tcss fits the room's
+#: terminal with them, from 80×24 up.
+WIDTHS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
+HEIGHTS = [(0, "-short"), (30, "-tall")]
+
+
 class KScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = WIDTHS
+    VERTICAL_BREAKPOINTS = HEIGHTS
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
@@ -39,9 +51,18 @@ ResultType = TypeVar("ResultType")
 
 
 class KModal(ModalScreen[ResultType], Generic[ResultType]):
+    HORIZONTAL_BREAKPOINTS = WIDTHS
+    VERTICAL_BREAKPOINTS = HEIGHTS
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+
+
+class FrameScroll(VerticalScroll, can_focus=False):
+    """A frame that scrolls when the terminal is short but never takes the focus: a dialog
+    (``#dialog``, its ``.buttons`` docked at its bottom in app.tcss, so they stay in view at
+    80×24; the focus goes to its first field), the facilitator's stage panel."""
 
 
 class Plain(Static):
@@ -95,3 +116,36 @@ def stage_title(title) -> str:
 
 def anonymous(number: int) -> str:
     return t("people.anonymous", n=number)
+
+
+#: Where a line may break: after a Japanese or Latin comma, a colon, a space. Never inside a name.
+BREAKS = frozenset("、，,：: 　")
+
+
+def fit_lines(text: Text | str, width: int) -> Text:
+    """``text`` with its long lines broken at :data:`BREAKS`, so that a narrow column never
+    breaks a line inside a name (``いま話している人：み / どり``). A continued line keeps the
+    first one's indent. A single word wider than ``width`` is left for the widget to fold;
+    ``width`` 0 (not laid out yet) changes nothing."""
+    text = Text(text) if isinstance(text, str) else text
+    if width <= 0 or all(cell_len(line) <= width for line in text.plain.split("\n")):
+        return text
+    out: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        indent = len(line.plain) - len(line.plain.lstrip(" 　"))
+        while cell_len(line.plain) > width:
+            cut, used = 0, 0
+            for index, char in enumerate(line.plain):
+                used += cell_len(char)
+                if used > width:
+                    break
+                if char in BREAKS and index >= indent:
+                    cut = index + 1
+            if cut == 0:
+                break  # one long word: folded by the widget
+            head, line = line.divide([cut])
+            out.append(head)
+            rest = line.plain.lstrip(" 　")
+            line = Text(" " * min(indent, width // 2)) + line[len(line.plain) - len(rest) :]
+        out.append(line)
+    return Text("\n").join(out)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from rich.align import Align
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.command import CommandList, CommandPalette
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ..i18n import t
 from ..model.round import ORDER_MODES
 from ..model.state import POSITIONS
-from .base import KModal, Plain, PlainLabel
+from .base import FrameScroll, KModal, Plain, PlainLabel
 from .toggles import StateCheckbox
 
 
@@ -21,7 +25,7 @@ class JoinDialog(KModal[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "keys.back")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield PlainLabel(t("join.title"), classes="dialog-title")
             yield Input(placeholder=t("join.name"), id="join-name")
             yield Select(
@@ -64,7 +68,7 @@ class ConfirmDialog(KModal[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield Plain(self.question, classes="dialog-title")
             with Horizontal(classes="buttons"):
                 yield Button(t("confirm.yes"), variant="primary", id="yes")
@@ -88,7 +92,7 @@ class EditDialog(KModal[str | None]):
         self.title_text, self.text = title, text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield PlainLabel(self.title_text, classes="dialog-title")
             yield Input(value=self.text, id="edit-text")
 
@@ -104,7 +108,7 @@ class OrderDialog(KModal[str | None]):
     BINDINGS = [Binding("escape", "cancel", "keys.back")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield PlainLabel(t("keys.order"), classes="dialog-title")
             yield OptionList(*[Option(t(f"order.{m}"), id=m) for m in ORDER_MODES])
 
@@ -116,22 +120,56 @@ class OrderDialog(KModal[str | None]):
 
 
 class HelpDialog(KModal[None]):
-    """Every key of the screen below, with what it does."""
+    """The keys that act on the screen below now, each once, with what they do (``?``).
 
-    BINDINGS = [Binding("escape", "close", "keys.back"), Binding("question_mark", "close")]
+    Escape, ``?`` and ``q`` close it. The rows come from :func:`.widgets.screen_keys`: the keys
+    of the stage at hand and of its plugins, Textual's own named from the catalogues.
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "keys.back"),
+        Binding("question_mark,q", "close", show=False),
+    ]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="help"):
+        with VerticalScroll(id="dialog", classes="help"):
             yield PlainLabel(t("help.title"), classes="dialog-title")
-            width = max((len(key) for key, _ in self.rows), default=4) + 2
-            lines = [f"{key:<{width}}{text}" for key, text in self.rows]
-            yield Plain("\n".join(lines), id="help-keys", markup=False)
-            yield Plain(t("help.palette"), classes="muted")
-            yield Plain(t("help.close"), classes="muted")
+            width = max((cell_len(key) for key, _ in self.rows), default=4) + 2
+            lines = [f"{key}{' ' * (width - cell_len(key))}{text}" for key, text in self.rows]
+            yield Plain("\n".join(lines) or t("help.none"), id="help-keys", markup=False)
+            with Vertical(classes="buttons"):
+                yield Plain(t("help.palette"), classes="muted")
+                yield Plain(t("help.close"), classes="muted")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette (``Ctrl+P``) with its own texts from the catalogues."""
+
+    def __init__(self, providers=None, *, placeholder: str | None = None, **kwargs) -> None:
+        super().__init__(providers, placeholder=placeholder or t("palette.placeholder"), **kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own (8.2.8), with the words "No matches found" from the catalogues.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(t("palette.no_matches"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

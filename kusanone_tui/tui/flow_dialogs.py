@@ -8,7 +8,7 @@ import time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,7 +16,7 @@ from ..i18n import t
 from ..model.backstage import KINDS, record_kind
 from ..model.reflecting import roles_problem
 from ..model.state import MeetingState
-from .base import KModal, Plain, PlainLabel, literal
+from .base import FrameScroll, KModal, Plain, PlainLabel, literal
 from .toggles import StateSelectionList
 
 
@@ -41,7 +41,7 @@ class RolesDialog(KModal[dict | None]):
 
     def compose(self) -> ComposeResult:
         current = self.current
-        with VerticalScroll(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield PlainLabel(t("reflecting.roles_title"), classes="dialog-title")
             yield Plain(t("reflecting.talker"), classes="pane-title")
             talker = current.talkers[0] if current and current.talkers else None
@@ -121,7 +121,7 @@ class BackstageDialog(KModal[dict | None]):
         self.places = places
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield PlainLabel(t("backstage.title"), classes="dialog-title")
             yield Plain(t("backstage.hint"), classes="muted")
             yield OptionList(*[Option(t(f"backstage.{k}"), id=k) for k in KINDS], id="ura-kind")
@@ -196,7 +196,7 @@ class RegistryDialog(KModal[dict | None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with FrameScroll(id="dialog"):
             yield PlainLabel(t("registry.title"), classes="dialog-title")
             yield OptionList(
                 *[Option(t(f"registry.{k}"), id=k) for k in REGISTRY_KINDS], id="reg-kind"
