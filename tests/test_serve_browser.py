@@ -288,7 +288,7 @@ async def test_a_note_typed_in_the_browser_reaches_the_projector_tab(tmp_path: P
             # The note-taker makes the next note public (Ctrl+T) and types it.
             await notes.focus_terminal()
             await notes.ctrl("t")
-            await notes.wait_for("● 公開")
+            await notes.wait_for("公開   Ctrl+T")  # the badge beside the box says how it is kept
             await notes.type(f"{marker} ブラウザから")
             await notes.enter()
             deadline = time.monotonic() + 20
@@ -297,9 +297,8 @@ async def test_a_note_typed_in_the_browser_reaches_the_projector_tab(tmp_path: P
                 await asyncio.sleep(0.2)
             await projector.wait_for(marker, seconds=20)
 
-            # A minutes-only note (Ctrl+T twice: private, then minutes) stays off the projector.
-            await notes.ctrl("t")
-            await notes.ctrl("t")
+            # After each note the next is minutes-only again (the usual); it stays off the projector.
+            await notes.wait_for("議事録のみ   Ctrl+T")
             await notes.type(hidden)
             await notes.enter()
             deadline = time.monotonic() + 20
