@@ -63,16 +63,18 @@ class JoinDialog(KModal[dict | None]):
 class ConfirmDialog(KModal[bool]):
     BINDINGS = [Binding("escape", "no", "keys.back")]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
+        """``yes``/``no``: the buttons' words when はい/いいえ would be unclear (「開く」)."""
         super().__init__()
         self.question = question
+        self.labels = (yes or t("confirm.yes"), no or t("confirm.no"))
 
     def compose(self) -> ComposeResult:
         with FrameScroll(id="dialog"):
             yield Plain(self.question, classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button(t("confirm.yes"), variant="primary", id="yes")
-                yield Button(t("confirm.no"), id="no")
+                yield Button(self.labels[0], variant="primary", id="yes")
+                yield Button(self.labels[1], id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -79,7 +79,8 @@ class PrivateViewMixin:
             if yes:
                 self.enter_private_view()
 
-        self.push_screen(ConfirmDialog(t("private.ask")), answered)  # type: ignore[attr-defined]
+        dialog = ConfirmDialog(t("private.ask"), t("private.open"), t("private.stay"))
+        self.push_screen(dialog, answered)  # type: ignore[attr-defined]
 
     def enter_private_view(self) -> None:
         log = self.session_log  # type: ignore[attr-defined]

@@ -89,6 +89,8 @@ class FacilitatorScreen(KScreen):
                 table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
                 table.add_column(t("join.position").split("（")[0].split(" (")[0], key="position")
                 yield table
+                # what other terminals type for `kusanone open`; the header may cut it
+                yield Plain(self.meeting.log.session_id, id="session-id", classes="muted")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -120,10 +122,7 @@ class FacilitatorScreen(KScreen):
         return f"{label}（{person.name}）"  # the private view: who is behind 参加者N
 
     def update_view(self, state: MeetingState, now: float) -> None:
-        # The session's id: what other terminals type for `kusanone open` (never a name).
-        self.sub_title = t(
-            "meeting.role_and_id", role=t("role.facilitator"), id=self.meeting.log.session_id
-        )
+        self.sub_title = t("role.facilitator")
         self.app.title = state.title or t("app.name")
         stages = [(s.title, s.minutes) for s in state.template.stages] if state.template else []
         self.query_one(Agenda).show(stages, state.stage_index)

@@ -212,6 +212,9 @@ class NotesScreen(KScreen):
         self.app.title = state.title or t("app.name")
         self._show_context(state)
         self._show_visibility(state)
+        # On the facilitator's (projected) app the list holds what the wall may show; say so.
+        listing = self.query_one("#notes-list", OptionList)
+        listing.border_title = t("private.wall_hint") if self.app.wall_safe else None
         self._sync_list(state)
 
     def _show_context(self, state: MeetingState) -> None:
