@@ -146,7 +146,9 @@ class BackstageDialog(KModal[dict | None]):
                 if note.text and note.text != "・":
                     lines.append(f"  {note.text}")
                 lines.append("\n")
-            yield Plain(lines if self.records else t("backstage.none"), id="ura-recent")
+            # On the wall the earlier records are not drawn at all: say where they are.
+            empty = t("backstage.in_private_view" if self.app.wall_safe else "backstage.none")
+            yield Plain(lines if self.records else empty, id="ura-recent")
 
     def on_mount(self) -> None:
         kinds = self.query_one("#ura-kind", OptionList)

@@ -21,6 +21,7 @@ class MinutesScreen(KModal[None]):
         # On the wall (the facilitator's screen): what the projector may show, nothing more.
         sections = [] if public_only else plugin_sections(host, state, False)
         self.text = minutes_markdown(state, False, sections, public_only=public_only)
+        self.public_only = public_only
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -28,7 +29,9 @@ class MinutesScreen(KModal[None]):
             yield Markdown(self.text)
 
     def on_mount(self) -> None:
-        self.sub_title = t("minutes.screen_title")
+        # On the wall it is the public part only; the whole preview is in the private view.
+        key = "minutes.screen_title_public" if self.public_only else "minutes.screen_title"
+        self.sub_title = t(key)
 
     def action_close(self) -> None:
         self.dismiss(None)
