@@ -52,7 +52,7 @@ def test_add_and_read_back(tmp_path: Path) -> None:
     cafe, fest, other = activities
     assert (cafe.name, cafe.kind, cafe.born_on) == ("土曜カフェ", "cafe", "2026-05-10")
     assert cafe.groups == (ibasho.id, npo.id)
-    assert fest.kind == "festival" and len(fest.born_on) == 10  # today, YYYY-MM-DD
+    assert fest.kind == "event" and len(fest.born_on) == 10  # today, YYYY-MM-DD
     assert other.kind == "other"
 
     together, alone = collaborations
@@ -229,8 +229,8 @@ def test_two_processes_add_activities_at_once(tmp_path: Path) -> None:
     for tag in ("a", "b"):
         mine = [a.name for a in activities if a.session == tag]
         assert mine == [f"{tag}-{i}" for i in range(100)]  # each writer's order is kept
-    doc_ids = [doc.doc_id for doc in registry.db.table("activities").all()]
-    assert sorted(doc_ids) == list(range(1, 201))
+    doc_ids = [doc.doc_id for doc in registry.db.table("changes").all()]
+    assert sorted(doc_ids) == list(range(1, 201))  # one change each, none lost or doubled
     reopened = Registry(path)
     assert reopened.db.log.damage is None
     assert reopened.activities() == activities
