@@ -253,3 +253,44 @@ async def test_a_plugin_command_on_a_disk_that_refuses_keeps_the_plugin_on(tmp_p
         assert await wait_until(
             pilot, lambda: any(e.kind == "hitokoto:drawn" for e in log.events())
         )
+
+
+async def test_a_walk_in_and_a_backstage_record_the_disk_refused_are_still_typed(
+    tmp_path, monkeypatch
+):
+    """A dialog's write that fails reopens the dialog with what was typed: nothing is lost."""
+    log = new_log(tmp_path)
+    real_append = LogStorage.append
+    refused = True
+
+    def append(self, table, docs):
+        if refused:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
+        return real_append(self, table, docs)
+
+    monkeypatch.setattr(LogStorage, "append", append)
+    app = KusanoneApp(log)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"あたらしい人", "enter")
+        assert await shows_calm_notice(pilot, app)
+        def typed(field: str, text: str) -> bool:
+            found = app.screen.query(field)
+            return bool(found) and found.first().value == text
+
+        assert await wait_until(pilot, lambda: typed("#join-name", "あたらしい人"))
+        refused = False
+        await pilot.press("enter")
+        assert await wait_until(
+            pilot, lambda: any(p.name == "あたらしい人" for p in log.state().participants.values())
+        )
+        refused = True
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#ura-people").value = "はな"
+        app.screen.query_one("#ura-text").value = "またね"
+        await pilot.click("#ura-save")
+        assert await wait_until(pilot, lambda: typed("#ura-text", "またね"))
+        assert app.screen.query_one("#ura-people").value == "はな"

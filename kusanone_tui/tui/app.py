@@ -8,7 +8,6 @@ re-renders only when something changed.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import inspect
@@ -17,13 +16,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 
+from ..api import load_plugin_settings
 from ..i18n import pick, t
 from ..meeting import Meeting
 from ..model.state import MeetingState
@@ -37,24 +36,14 @@ from ..store.registry import Registry
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
 from ..store.storage import LogReadOnly
-from .base import anonymous, literal_text, translate_bindings
+from .base import anonymous, translate_bindings
+from .plugin_ui import PluginUIMixin
 from .private_view import PrivateViewMixin
 from .screens.facilitator import FacilitatorScreen
 
 # Other screens and dialogs are imported when first used: start-up stays close to a bare app.
 
 ROLES = ("facilitator", "notes", "projector")
-
-
-def load_plugin_settings(store: Path) -> dict:
-    """Each plugin's own settings: its table in ``plugins.toml`` in the store folder."""
-    import tomllib
-
-    try:
-        raw = tomllib.loads((store / "plugins.toml").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {name: table for name, table in raw.items() if isinstance(table, dict)}
 
 
 POLL_SECONDS = 0.1
@@ -134,12 +123,13 @@ CALM = Theme(
 )
 
 
-class KusanoneApp(PrivateViewMixin, App):
+class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     BINDINGS = [
         Binding("question_mark", "help", "keys.help"),
         Binding("f4", "minutes", "keys.minutes"),
         Binding("f5", "private_view", "keys.private_view"),
+        Binding("f6", "plugins", "keys.plugins"),
         Binding("ctrl+q", "quit", "keys.quit"),
     ]
 
@@ -164,9 +154,7 @@ class KusanoneApp(PrivateViewMixin, App):
         self._second = -1
         self._screens: dict[str, Screen] = {}
         self.plugins = plugins or PluginHost()
-        self.plugins.on_notice = lambda message: self.notify(message, timeout=4)
-        self.plugins.on_failure = self._plugin_failed
-        self.plugins.on_write_failed = self.write_failed
+        self.connect_plugins()
         self.stage_types: dict[str, tuple[str, StageType]] = {}
         self.panels: list[tuple[str, Panel]] = []
         self.commands: list[tuple[str, Command]] = []
@@ -290,101 +278,14 @@ class KusanoneApp(PrivateViewMixin, App):
         self.commands = self.plugins.commands()
         log.follow()  # observers hear of events from now on
 
-    def _plugin_failed(self, name: str, detail: str) -> None:
-        self.notify(t("plugins.failed", name=name, detail=detail), severity="warning", timeout=10)
-
-    def _alive(self, name: str) -> bool:
-        record = self.plugins.records.get(name)
-        return record is not None and record.enabled
-
-    def plugin_facilitator_text(self, state: MeetingState) -> Text | None:
-        """The running plugin stage's panel and the plugins' facilitator panels, drawn from
-        ``state`` as the screen shows it (:meth:`shown_state`: wall-safe unless private)."""
-        stage_type = state.stage.type if state.stage else None
-        parts: list[tuple[str, str, object]] = []
-        if stage_type in self.stage_types:
-            name, kind = self.stage_types[stage_type]
-            if kind.panel is not None:
-                parts.append((name, f"{kind.name} panel", kind.panel))
-        for name, panel in self.panels:
-            if panel.facilitator is not None and panel.stage_type in (None, stage_type):
-                parts.append((name, f"panel {panel.name}", panel.facilitator))
-        drawn = []
-        for name, where, draw in parts:
-            if self._alive(name) and name in self.plugins.apis:
-                api = self.plugins.apis[name]
-                api.wall_safe = self.wall_safe  # the panel may be on the wall: it is told so
-                drawn.append(self.plugins.guard(name, where, draw, api, state))
-        return self._join(drawn)
-
-    def plugin_projector_text(self, view) -> Text | None:
-        """The same for the projector, drawn from public data only."""
-        parts: list[tuple[str, str, object]] = []
-        if view.stage_type in self.stage_types:
-            name, kind = self.stage_types[view.stage_type]
-            if kind.projector is not None:
-                parts.append((name, f"{kind.name} projector", kind.projector))
-        for name, panel in self.panels:
-            if panel.projector is not None and panel.stage_type in (None, view.stage_type):
-                parts.append((name, f"panel {panel.name}", panel.projector))
-        drawn = []
-        for name, where, draw in parts:
-            if self._alive(name) and name in self.plugins.apis:
-                public = self.plugins.apis[name].public_view(view)
-                drawn.append(self.plugins.guard(name, where, draw, public))
-        return self._join(drawn)
-
-    @staticmethod
-    def _join(parts: list[object]) -> Text | None:
-        out = Text()
-        for part in parts:
-            if part is None or part == "":
-                continue
-            if out:
-                out.append("\n\n")
-            out.append(literal_text(part))
-        return out or None
-
-    def plugin_commands_here(self) -> list[tuple[str, Command]]:
-        stage = self.meeting.state.stage if self.meeting else None
-        stage_type = stage.type if stage else None
-        return [
-            (name, command)
-            for name, command in self.commands
-            if self._alive(name) and command.stage_type in (None, stage_type)
-        ]
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "private_view":
             return self.role == "facilitator" and self.session_log is not None
+        if action == "plugins":
+            return self.role != "projector"
         if action == "plugin_command" and parameters:
-            here = {f"{name}.{command.name}" for name, command in self.plugin_commands_here()}
-            return parameters[0] in here
+            return self.plugin_command_offered(parameters[0])
         return True
-
-    def action_plugin_command(self, ref: str) -> None:
-        """Run a plugin's command (``"plugin.command"``) if it fits the stage at hand."""
-        for name, command in self.plugin_commands_here():
-            if f"{name}.{command.name}" == ref:
-                log = self.session_log
-                screen_meeting = getattr(self.screen, "meeting", None)
-                by = screen_meeting.actor.role if screen_meeting is not None else "facilitator"
-                # What the command writes is one action: ctrl+z takes all of it back.
-                scope = log.action(by, pick(command.title)) if log else contextlib.nullcontext()
-                with scope:
-                    self.plugins.guard(
-                        name, f"command {command.name}", command.run, self.plugins.apis[name]
-                    )
-                self.refresh_now()
-                return
-
-    def plugin_bindings(self) -> list[tuple[str, str, str]]:
-        """(key, action, description) for plugin commands that asked for a key."""
-        return [
-            (command.key, f"app.plugin_command('{name}.{command.name}')", pick(command.title))
-            for name, command in self.commands
-            if command.key
-        ]
 
     def announce(self) -> None:
         """Tell the plugins' observers about events that landed since the last look."""
@@ -423,7 +324,7 @@ class KusanoneApp(PrivateViewMixin, App):
         self.check_private_view(state)
         now = self.now()
         signature = (
-            self.session_log.db.log.epoch,
+            self.session_log.epoch,
             state.last_seq,
             state.event_count,
             id(self.screen),
@@ -451,12 +352,17 @@ class KusanoneApp(PrivateViewMixin, App):
         from .flow_dialogs import BackstageDialog
 
         def saved(result: dict | None) -> None:
-            if result and meeting.record_backstage(**result):
+            if not result:
+                return
+            if meeting.record_backstage(**result):
                 self.notify(t("backstage.saved"), timeout=2)
                 self.refresh_now()
+            else:  # the disk refused (the app said why): what was typed is still there
+                self.push_screen(BackstageDialog(shown, places, result), saved)
 
         shown = self.shown_state(meeting.state)  # earlier records only in the private view
-        self.push_screen(BackstageDialog(shown, self.registry().names()), saved)
+        places = self.registry().names()
+        self.push_screen(BackstageDialog(shown, places), saved)
 
     def open_registry(self, text: str = "") -> None:
         from .flow_dialogs import RegistryDialog

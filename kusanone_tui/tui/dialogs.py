@@ -24,17 +24,28 @@ class JoinDialog(KModal[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "keys.back")]
 
+    def __init__(self, again: dict | None = None) -> None:
+        """``again``: what was typed last time, when the disk refused it (nothing is lost)."""
+        super().__init__()
+        self.again = again or {}
+
     def compose(self) -> ComposeResult:
+        again = self.again
         with FrameScroll(id="dialog"):
             yield PlainLabel(t("join.title"), classes="dialog-title")
-            yield Input(placeholder=t("join.name"), id="join-name")
+            yield Input(again.get("name", ""), placeholder=t("join.name"), id="join-name")
             yield Select(
                 [(t(f"position.{p}"), p) for p in POSITIONS],
                 prompt=t("join.position"),
                 id="join-position",
+                value=again.get("position") or Select.NULL,
             )
-            yield StateCheckbox(t("join.show_name"), value=True, id="join-show")
-            yield StateCheckbox(t("join.minutes_name"), value=False, id="join-minutes")
+            yield StateCheckbox(
+                t("join.show_name"), value=again.get("show_name", True), id="join-show"
+            )
+            yield StateCheckbox(
+                t("join.minutes_name"), value=again.get("minutes_name", False), id="join-minutes"
+            )
             with Horizontal(classes="buttons"):
                 yield Button(t("join.add"), variant="primary", id="join-add")
                 yield Button(t("join.cancel"), id="join-cancel")

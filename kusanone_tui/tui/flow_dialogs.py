@@ -115,21 +115,26 @@ class BackstageDialog(KModal[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "keys.back")]
 
-    def __init__(self, state: MeetingState, places: list[str]) -> None:
+    def __init__(self, state: MeetingState, places: list[str], again: dict | None = None) -> None:
+        """``again``: what was typed last time, when the disk refused it (nothing is lost)."""
         super().__init__()
         self.records = [n for n in state.notes.values() if n.backstage and not n.redacted]
         self.places = places
+        self.again = again or {}
 
     def compose(self) -> ComposeResult:
         with FrameScroll(id="dialog"):
             yield PlainLabel(t("backstage.title"), classes="dialog-title")
             yield Plain(t("backstage.hint"), classes="muted")
             yield OptionList(*[Option(t(f"backstage.{k}"), id=k) for k in KINDS], id="ura-kind")
-            yield Input(placeholder=t("backstage.people"), id="ura-people")
-            yield Input(placeholder=t("backstage.invited_to"), id="ura-invited")
+            again = self.again
+            people = "、".join(again.get("people") or ())
+            yield Input(people, placeholder=t("backstage.people"), id="ura-people")
+            invited = again.get("invited_to") or ""
+            yield Input(invited, placeholder=t("backstage.invited_to"), id="ura-invited")
             if self.places:
                 yield Plain("・" + "　・".join(self.places[:12]), classes="muted")
-            yield Input(placeholder=t("backstage.text"), id="ura-text")
+            yield Input(again.get("text", ""), placeholder=t("backstage.text"), id="ura-text")
             with Horizontal(classes="buttons"):
                 yield Button(t("backstage.save"), variant="primary", id="ura-save")
                 yield Button(t("join.cancel"), id="ura-cancel")

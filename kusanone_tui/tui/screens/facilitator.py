@@ -251,10 +251,13 @@ class FacilitatorScreen(KScreen):
         from ..dialogs import JoinDialog
 
         def added(result: dict | None) -> None:
-            if result:
-                self.meeting.join(**result)
-                self.notify(t("join.added", name=result["name"]), timeout=3)
-                self._after()
+            if not result:
+                return
+            if self.meeting.join(**result) is None:  # the disk refused: the app said why
+                self.app.push_screen(JoinDialog(result), added)  # what was typed is still there
+                return
+            self.notify(t("join.added", name=result["name"]), timeout=3)
+            self._after()
 
         self.app.push_screen(JoinDialog(), added)
 
