@@ -5,17 +5,33 @@ read its own settings. Never the App, so the app can change inside without break
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .i18n import current_language, pick
 from .meeting import last_action, write_undo
-from .minutes import md_escape
-from .model.events import VISIBILITIES, Actor, Event, plugin_kind
-from .model.state import MeetingState
-from .model.views import ProjectorView
+from .minutes import html_page, md_escape
+from .model.events import VISIBILITIES, Actor, Event, new_id, plugin_kind
+from .model.state import MeetingState, Participant
+from .model.text import clean_text
+from .model.views import ProjectorView, participant_label
 from .store.session import SessionLog
+
+#: The plugin API's version (semantic: MAJOR.MINOR.PATCH). A plugin may say which versions it
+#: works with (``KUSANONE_API = ">=1.0,<2"`` in its module); one that needs another is listed
+#: with the reason and not loaded. MAJOR grows when something a plugin may use changes or goes
+#: away; MINOR when something is added; PATCH for fixes that change no name or meaning.
+API_VERSION = "1.0.0"
+
+#: The audiences of :meth:`PluginAPI.label`: the room (the projector, the wall), the minutes,
+#: and the facilitator's and note-taker's private eyes.
+AUDIENCES: tuple[str, ...] = ("room", "minutes", "private")
+
+#: What :meth:`PluginAPI.ask` can ask for.
+ASK_KINDS: tuple[str, ...] = ("text", "number", "choice", "yes_no")
 
 #: Plugins may also write ``live`` events: shown on the projector while they are current, never
 #: in the minutes or default exports (kept only with ``--include-private``). For what the room
@@ -23,13 +39,21 @@ from .store.session import SessionLog
 PLUGIN_VISIBILITIES: tuple[str, ...] = (*VISIBILITIES, "live")
 
 __all__ = [
+    "API_VERSION",
+    "ASK_KINDS",
+    "AUDIENCES",
     "PLUGIN_VISIBILITIES",
+    "Asked",
     "MinutesView",
     "PluginAPI",
     "PublicView",
+    "Question",
     "ReportData",
     "SessionWriteError",
+    "html_page",
+    "load_plugin_settings",
     "md_escape",
+    "open_api",
 ]
 
 
@@ -90,6 +114,80 @@ class ReportData:
     plugin_events: Mapping[str, tuple[Event, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Question:
+    """What :meth:`PluginAPI.ask` puts to the facilitator, in the core's own dialog.
+
+    ``kind`` is one of :data:`ASK_KINDS`: ``"text"`` (one line), ``"number"`` (a whole number
+    from ``minimum`` to ``maximum``), ``"choice"`` (one of ``choices``) or ``"yes_no"``.
+    ``prompt`` and ``choices`` are shown literally on the facilitator's screen, which may be on
+    the wall: put nothing private in them.
+    """
+
+    plugin: str
+    prompt: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    default: Any = None
+
+    def check(self, raw: object) -> Any:
+        """The answer as the callback receives it (``str``, ``int``, a choice, ``bool``); raises
+        ``ValueError`` with one line for the person when ``raw`` does not fit."""
+        from .i18n import t
+
+        if self.kind == "yes_no":
+            if isinstance(raw, bool):
+                return raw
+            raise ValueError(t("ask.yes_no"))
+        if self.kind == "choice":
+            if raw in self.choices:
+                return raw
+            if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < len(self.choices):
+                return self.choices[raw]
+            raise ValueError(t("ask.pick_one"))
+        text = clean_text(str(raw if raw is not None else "")).strip()
+        if self.kind == "text":
+            return text
+        try:
+            value = int(text)  # full-width digits too: int("１２") == 12
+        except ValueError:
+            raise ValueError(self._range_text()) from None
+        low = self.minimum if self.minimum is not None else float("-inf")
+        high = self.maximum if self.maximum is not None else float("inf")
+        if not low <= value <= high:
+            raise ValueError(self._range_text())
+        return value
+
+    def _range_text(self) -> str:
+        from .i18n import t
+
+        if self.minimum is not None and self.maximum is not None:
+            return t("ask.number_between", low=self.minimum, high=self.maximum)
+        if self.minimum is not None:
+            return t("ask.number_from", low=self.minimum)
+        if self.maximum is not None:
+            return t("ask.number_up_to", high=self.maximum)
+        return t("ask.number")
+
+
+@dataclass
+class Asked:
+    """A question waiting for its answer. Without a screen (a test, a script) it waits in
+    ``api.questions``; ``asked.answer(value)`` answers it as the dialog would."""
+
+    question: Question
+    on_answer: Callable[[Any], object]
+    answered: bool = False
+
+    def answer(self, raw: object) -> Any:
+        value = self.question.check(raw)
+        self.answered = True
+        self.on_answer(value)
+        return value
+
+
 class PluginAPI:
     """Given to every hook as ``api``. ``state()`` and ``append()`` need an open session."""
 
@@ -100,19 +198,29 @@ class PluginAPI:
         settings: Mapping[str, Any] | None = None,
         notify: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.time,
+        ask: Callable[[Asked], None] | None = None,
+        ui_state: MutableMapping[str, Any] | None = None,
     ) -> None:
         self.name = name
         self.settings: Mapping[str, Any] = dict(settings or {})
         self._log = log
         self._notify = notify
         self._clock = clock
+        self._ask = ask
         self.notices: list[str] = []  # kept when there is no screen to show them on
+        #: Questions asked with no screen to show them (tests, scripts): see :class:`Asked`.
+        self.questions: list[Asked] = []
+        #: This plugin's own state for this window (which row is selected, a cursor…): kept by
+        #: the core for the plugin while the app runs, forgotten on restart. What the meeting
+        #: needs to remember belongs in events instead.
+        self.ui_state: MutableMapping[str, Any] = ui_state if ui_state is not None else {}
         #: True while a facilitator panel is drawn for a screen that may be on the wall (the
         #: facilitator's screen is often the projected one): show nothing private then — no
         #: wishes, no contact details, no cancelled act. The ``state`` a panel receives is then
         #: the wall's (names as people chose, public notes only, no pass). False only on the
         #: note-taker's own screen and in the facilitator's private view.
         self.wall_safe = True
+        self._store: Path | None = None  # the store folder, for write_output's refusals
 
     @property
     def lang(self) -> str:
@@ -173,6 +281,84 @@ class PluginAPI:
         if self._notify is not None:
             self._notify(message)
 
+    def ask(
+        self,
+        prompt: Mapping[str, str] | str,
+        on_answer: Callable[[Any], object],
+        *,
+        kind: str = "text",
+        choices: Sequence[Mapping[str, str] | str] = (),
+        minimum: int | None = None,
+        maximum: int | None = None,
+        default: Any = None,
+    ) -> Asked:
+        """Ask the facilitator for a text, a whole number (``minimum``..``maximum``), one of
+        ``choices`` or a yes/no (``kind``, see :data:`ASK_KINDS`), in the core's own dialog.
+        ``on_answer(value)`` is called with the checked answer (``str``, ``int``, the chosen
+        text, ``bool``) when the facilitator answers; not at all when they close the dialog.
+        What ``on_answer`` writes is one undoable action, as a command's is; if it raises, the
+        plugin is switched off like any failing hook. The prompt is shown literally on the
+        facilitator's screen, which may be on the wall: nothing private in it."""
+        if kind not in ASK_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(ASK_KINDS)}")
+        texts = tuple(clean_text(self.text(choice)) for choice in choices)
+        if kind == "choice" and not texts:
+            raise ValueError("a choice needs choices")
+        if minimum is not None and maximum is not None and minimum > maximum:
+            raise ValueError("minimum is above maximum")
+        question = Question(
+            self.name, clean_text(self.text(prompt), multiline=True), kind, texts,
+            minimum, maximum, default,
+        )
+        asked = Asked(question, on_answer)
+        if self._ask is not None:
+            self._ask(asked)
+        else:
+            self.questions.append(asked)
+        return asked
+
+    def label(self, person: Participant | str, audience: str = "room") -> str:
+        """The name of ``person`` (a participant or their id) as ``audience`` may see it:
+        ``"room"`` (the projector and the wall: their name unless they said no, else ``#2``),
+        ``"minutes"`` (only when they agreed to be named in the minutes) or ``"private"``
+        (their name; while :attr:`wall_safe` the room's label instead). An unknown id gives
+        ``"?"``."""
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
+        state = self.state()
+        pid = person if isinstance(person, str) else person.id
+        if state is None or pid not in state.participants:
+            return person.name if isinstance(person, Participant) and person.name else "?"
+        if audience == "private" and self.wall_safe:
+            audience = "room"
+        shown = {"room": "public", "minutes": "minutes", "private": "private"}[audience]
+        return participant_label(state, state.participants[pid], shown)
+
+    def html_page(self, markdown: str, title: str, css: str = "") -> str:
+        """One printable HTML file from Markdown, as the core's minutes are made: no raw HTML,
+        no links or images, nothing fetched; in :attr:`lang`; ``css`` is added to the house
+        style."""
+        return html_page(markdown, title, self.lang, css)
+
+    @staticmethod
+    def new_id() -> str:
+        """A fresh id (for a performer, a table, anything the plugin names in its events)."""
+        return new_id()
+
+    def write_output(self, output: str | None, text: str, force: bool = False) -> Path | None:
+        """Write a CLI subcommand's ``-o`` file (``None`` or ``"-"``: stdout) as ``kusanone
+        export`` does: a private file, never over a session, a store's own file or folder, or
+        (without ``force``) any existing file. Raises ``ValueError`` with one line."""
+        from .store.output import OutputError, write_output
+
+        stores = [self._log.path.parent] if self._log is not None else []
+        if self._store is not None:
+            stores.append(self._store)
+        try:
+            return write_output(output, text, force=force, stores=stores)
+        except OutputError as error:
+            raise ValueError(str(error)) from None
+
     def minutes_view(self, state: MeetingState, include_private: bool = False) -> MinutesView:
         from .model.views import export_state
 
@@ -184,3 +370,59 @@ class PluginAPI:
     def public_view(self, room: ProjectorView) -> PublicView:
         events = tuple(e for e in self.events() if e.data.get("visibility") in ("public", "live"))
         return PublicView(room, events, self.settings, self.lang, self.now())
+
+
+def load_plugin_settings(store: Path) -> dict[str, dict[str, Any]]:
+    """Each plugin's own settings: its table in ``plugins.toml`` in the store folder."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads((Path(store) / "plugins.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: table for name, table in raw.items() if isinstance(table, dict)}
+
+
+@contextmanager
+def open_api(
+    plugin: str,
+    session: str | None = None,
+    data: str | None = None,
+    clock: Callable[[], float] | None = None,
+) -> Iterator[PluginAPI]:
+    """A plugin's API for a CLI subcommand, bound to the store (``data``: the ``--data``
+    rules) and, with ``session`` (an id, a unique prefix or a file), to that session; its
+    settings from the store's ``plugins.toml``. The session is closed afterwards::
+
+        def run(args):
+            with open_api("mine", args.session, args.data) as api:
+                api.append("counted", {"n": 3})
+
+    A session that cannot be opened raises ``ValueError`` with one line, which the command
+    line prints (exit 2). Nothing here is on a wall: :attr:`PluginAPI.wall_safe` is ``False``.
+    """
+    from .i18n import t
+    from .store.sessions import NotASessionFile, SessionNotFound, SessionStore, resolve_root
+
+    root = resolve_root(data)
+    log = None
+    if session is not None:
+        try:
+            log = SessionStore(root).open(session)
+        except NotASessionFile as error:
+            raise ValueError(t("cli.not_session", path=error.path, reason=error.reason)) from None
+        except SessionNotFound as error:
+            key = "cli.ambiguous" if "matches" in str(error) else "cli.no_session"
+            raise ValueError(t(key, ref=session, root=root)) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(t("cli.unreadable", path=session, reason=error)) from None
+    folder = log.path.parent if log is not None else root
+    extra = {"clock": clock} if clock is not None else {}
+    api = PluginAPI(plugin, log, load_plugin_settings(folder).get(plugin, {}), **extra)
+    api.wall_safe = False
+    api._store = root
+    try:
+        yield api
+    finally:
+        if log is not None:
+            log.close()

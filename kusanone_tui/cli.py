@@ -165,6 +165,9 @@ def build_parser(host=None) -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="list plugins: name, version, source, hooks, errors")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
+    plugins.add_argument(
+        "--session", metavar="SESSION", help="also what failed during this session (id or file)"
+    )
     _common(plugins, top=False)
 
     plugin = sub.add_parser("plugin", help="tools for plugin authors")
@@ -405,10 +408,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
+    from .plugin_host import session_failures
+
     host = _host(args)
+    failures: dict[str, list[dict]] = {}
+    if getattr(args, "session", None):
+        log = _open(args, args.session)
+        try:
+            failures = session_failures(log)
+        finally:
+            log.close()
     records = sorted(host.records.values(), key=lambda r: r.name)
+    if failures:  # a plugin that failed in the session is off there, with the failure as error
+        for record in records:
+            failed = failures.get(record.name)
+            if failed:
+                last = failed[-1]
+                record.enabled = False
+                record.error = record.error or (
+                    f"{last.get('hook')}: {last.get('error')} ({last.get('location') or '?'})"
+                )
     if args.json:
-        print(dumps([record.to_dict() for record in records]))
+        rows = []
+        for record in records:
+            row = record.to_dict()
+            if getattr(args, "session", None):
+                row["session_failures"] = failures.get(record.name, [])
+            rows.append(row)
+        print(dumps(rows))
         return 0
     if not records:
         print(t("cli.no_plugins"))
@@ -426,6 +453,10 @@ def cmd_plugins(args: argparse.Namespace) -> int:
             print(f"    {t('cli.plugin_trusted')}")
         if record.error:
             print(f"    {t('cli.plugin_error')}: {record.error}")
+        for failure in failures.get(record.name, []):
+            where = failure.get("location") or "?"
+            print(f"    {t('plugins.session_failures')}: {failure.get('hook')} ({where})")
+            print(f"      {failure.get('error')}")
     return 0
 
 

@@ -197,20 +197,27 @@ table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: .
 """
 
 
-def to_html(markdown: str, title: str, lang: str = "ja") -> str:
-    """A clean, printable, well-formed single HTML file."""
+def html_page(markdown: str, title: str, lang: str = "ja", css: str = "") -> str:
+    """A clean, printable, well-formed single HTML file from Markdown: the one page builder of
+    the minutes and of plugins (``PluginAPI.html_page``). ``css`` is added to the house style."""
     from markdown_it import MarkdownIt
 
     # No raw HTML, and no links or images even from a plugin's Markdown: the page is printed
     # and shared, and must fetch nothing and send no reader anywhere.
     parser = MarkdownIt("commonmark", {"xhtmlOut": True, "html": False}).enable("table")
     body = parser.disable(["image", "link", "autolink"]).render(markdown)
+    style = CSS + css
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8" />\n'
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8" />\n'
+        f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n"
         f"<body>\n{body}</body>\n</html>\n"
     )
+
+
+def to_html(markdown: str, title: str, lang: str = "ja") -> str:
+    """The minutes as one HTML file (:func:`html_page`)."""
+    return html_page(markdown, title, lang)
 
 
 def plugin_sections(host, state: MeetingState, include_private: bool) -> list[Section]:

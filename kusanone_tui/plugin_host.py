@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 import pluggy
 
 from . import hooks
-from .api import PluginAPI, SessionWriteError
+from .api import API_VERSION, Asked, PluginAPI, SessionWriteError
+from .model.events import Actor
 from .plugin_types import (
     CliCommand,
     Command,
@@ -41,6 +42,9 @@ from .plugin_types import (
     TemplateSource,
 )
 from .store.session import SessionLog
+
+#: The private event a plugin's failure leaves in the session.
+FAILED_KIND = "plugin.failed"
 
 GROUP = hooks.PROJECT  # the entry-point group is named after the project, as pluggy's is
 #: Where a plugin came from (``PluginRecord.origin``).
@@ -79,6 +83,7 @@ class PluginRecord:
     enabled: bool = True
     origin: str | None = None  # FROM_ENTRY_POINT, FROM_STORE or FROM_FLAG
     trusted: bool | None = None  # loose files: whether they passed the ownership check
+    api: str | None = None  # the plugin API versions it declared (``KUSANONE_API``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +96,7 @@ class PluginRecord:
             "hooks": self.hooks,
             "enabled": self.enabled,
             "error": self.error,
+            "api": self.api,
         }
 
 
@@ -127,6 +133,10 @@ class PluginHost:
         self.on_notice: Callable[[str], None] | None = None
         self.on_failure: Callable[[str, str], None] | None = None
         self.on_write_failed: Callable[[OSError], None] | None = None
+        #: The app's way to put a plugin's question (``api.ask``) to the facilitator.
+        self.on_ask: Callable[[str, Asked], None] | None = None
+        #: Each plugin's ``api.ui_state``: kept here, so it outlives a re-bound API.
+        self.ui_states: dict[str, dict[str, Any]] = {}
         self.clock = clock
         #: Loose files refused by the ownership check: (path, reason), for a one-line notice.
         self.refused: list[tuple[str, str]] = []
@@ -232,9 +242,11 @@ class PluginHost:
         self.records[record.name] = record
         self.refused.append((record.location or record.name, reason))
 
-    def _load_failed(self, record: PluginRecord, error: BaseException) -> None:
+    def _load_failed(
+        self, record: PluginRecord, error: BaseException, detail: str | None = None
+    ) -> None:
         record.enabled = False
-        record.error = _describe(error)
+        record.error = detail or _describe(error)
         self.records[record.name] = record
         if self.strict:
             raise PluginFailure(f"plugin {record.name} failed to load: {record.error}") from error
@@ -263,6 +275,14 @@ class PluginHost:
         )
         if not self._wanted(name, record):
             return name
+        wanted = getattr(plugin, "KUSANONE_API", None)
+        record.api = None if wanted is None else str(wanted)
+        problem = api_version_problem(wanted)
+        if problem is not None:  # listed with the reason, never loaded, never a crash
+            record.enabled = False
+            record.error = problem
+            self.records[name] = record
+            return name
         try:
             unknown = [
                 attribute
@@ -271,8 +291,18 @@ class PluginHost:
                 and not hasattr(self.pm.hook, attribute)
             ]
             if unknown:  # a typo in a hook's name would otherwise be silently ignored
-                raise AttributeError(f"no such hook: {', '.join(unknown)} (see docs/plugins.md)")
+                where = _where(getattr(plugin, unknown[0], None))
+                raise AttributeError(
+                    f"no such hook: {', '.join(unknown)} (see docs/plugins.md){where}"
+                )
             self.pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as error:  # an argument the hook does not offer
+            hook = re.search(r"for hook '(\w+)'", str(error))
+            where = _where(getattr(plugin, hook.group(1), None)) if hook else ""
+            first = str(error).strip().splitlines()
+            detail = " ".join(line.strip() for line in first[1:] if line.strip()) or first[0]
+            self._load_failed(record, error, f"PluginValidationError: {detail}{where}")
+            return name
         except Exception as error:
             self._load_failed(record, error)
             return name
@@ -292,8 +322,30 @@ class PluginHost:
     def _api(self, name: str) -> PluginAPI:
         extra = {"clock": self.clock} if self.clock is not None else {}
         return PluginAPI(
-            name, self.log, self.settings.get(name, {}), self._notice_from(name), **extra
+            name,
+            self.log,
+            self.settings.get(name, {}),
+            self._notice_from(name),
+            ask=self._ask_from(name),
+            ui_state=self.ui_states.setdefault(name, {}),
+            **extra,
         )
+
+    def _ask_from(self, name: str) -> Callable[[Asked], None] | None:
+        def ask(asked: Asked) -> None:
+            if self.on_ask is None:  # no screen: it waits in api.questions
+                api = self.apis.get(name)
+                if api is not None:
+                    api.questions.append(asked)
+                return
+            self.on_ask(name, asked)
+
+        return ask
+
+    def answer(self, name: str, asked: Asked, value: Any) -> None:
+        """Give a question's checked answer to its plugin, in isolation."""
+        asked.answered = True
+        self.guard(name, "ask", asked.on_answer, value)
 
     def _notice_from(self, name: str) -> Callable[[str], None]:
         def notice(message: str) -> None:
@@ -332,8 +384,32 @@ class PluginHost:
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
+        self._record_failure(name, where, error)
         if self.on_failure is not None:
             self.on_failure(name, detail)
+
+    def _record_failure(self, plugin: str, where: str, error: BaseException) -> None:
+        """Keep the failure in the session as a private event (``plugin.failed``), so that
+        ``kusanone plugins --session S`` and other windows see it after the notice fades."""
+        if self.log is None:
+            return
+        location = _location(error)
+        data = {
+            "plugin": plugin,
+            "hook": where,
+            "error": f"{type(error).__name__}: {error}"[:500],
+            "location": location,
+            "visibility": "private",
+        }
+        try:
+            with self.log.outside_action():
+                self.log.append(FAILED_KIND, data, actor=Actor("system"))
+        except Exception:
+            pass
+
+    def session_failures(self, log: SessionLog) -> dict[str, list[dict[str, Any]]]:
+        """The failures recorded in ``log``, by plugin, oldest first."""
+        return session_failures(log)
 
     def guard(
         self, name: str, where: str, function: Callable[..., T], *args: Any, **kwargs: Any
@@ -498,13 +574,87 @@ def _hook_names(pm: pluggy.PluginManager, name: str) -> list[str]:
     return [caller.name for caller in pm.get_hookcallers(plugin) or ()]
 
 
-def _describe(error: BaseException) -> str:
-    """One line: the error, and where in the plugin it happened."""
+def session_failures(log: SessionLog) -> dict[str, list[dict[str, Any]]]:
+    """The plugin failures recorded in a session (``plugin.failed`` events), by plugin."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for event in log.events():
+        if event.kind == FAILED_KIND:
+            data = dict(event.data)
+            data["at"] = event.at
+            found.setdefault(str(data.get("plugin")), []).append(data)
+    return found
+
+
+def api_version_problem(wanted: object, version: str = API_VERSION) -> str | None:
+    """Why a plugin that declared ``KUSANONE_API = wanted`` cannot run with this plugin API,
+    or ``None``. ``wanted`` is a comma-separated range: ``">=1.0,<2"``, ``"~=1.1"``,
+    ``"==1.*"``, or a bare ``"1"`` (any 1.x)."""
+    if wanted is None:
+        return None
+    spec = str(wanted).strip()
+    have = _version_tuple(version)
+    try:
+        ok = all(_clause_holds(clause.strip(), have) for clause in spec.split(",") if clause)
+    except ValueError:
+        return f"KUSANONE_API {spec!r} is not a version range (say \">=1.0,<2\")"
+    if ok:
+        return None
+    return f"needs plugin API {spec}; this kusanone has {version}: not loaded"
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    parts = text.strip().split(".")
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ValueError(text)
+    return tuple(int(part) for part in parts)
+
+
+def _clause_holds(clause: str, have: tuple[int, ...]) -> bool:
+    match = re.fullmatch(r"(~=|==|!=|>=|<=|>|<)?\s*([0-9.]+?)(\.\*)?", clause)
+    if match is None:
+        raise ValueError(clause)
+    op, number, star = match.group(1) or "", match.group(2), match.group(3)
+    want = _version_tuple(number)
+    if not op or star:  # "1", "1.2", "==1.*": the same leading parts
+        if op not in ("", "==", "!="):
+            raise ValueError(clause)
+        same = have[: len(want)] == want
+        return not same if op == "!=" else same
+    width = max(len(want), len(have))
+    a = have + (0,) * (width - len(have))
+    b = want + (0,) * (width - len(want))
+    if op == "~=":  # compatible release: >= want, same leading parts but the last
+        return a >= b and have[: max(len(want) - 1, 1)] == want[: max(len(want) - 1, 1)]
+    return {"==": a == b, "!=": a != b, ">=": a >= b, "<=": a <= b, ">": a > b, "<": a < b}[op]
+
+
+def _where(function: object) -> str:
+    """`` (file.py:12)`` for a plugin's function, or ``""``."""
+    import inspect
+
+    try:
+        target = inspect.unwrap(function)  # type: ignore[arg-type]
+        code = target.__code__
+    except (AttributeError, TypeError, ValueError):
+        return ""
+    return f" ({code.co_filename}:{code.co_firstlineno})"
+
+
+def _location(error: BaseException) -> str | None:
+    """``path:line`` of the innermost frame in the plugin's own code (not kusanone's)."""
+    if isinstance(error, SyntaxError) and error.filename:
+        return f"{error.filename}:{error.lineno}"
     frames = traceback.extract_tb(error.__traceback__)
-    where = ""
     for frame in reversed(frames):
         path = frame.filename.replace(os.sep, "/").split("/site-packages/")[-1]
-        if "kusanone_tui" not in path and not path.startswith("<frozen"):
-            where = f" ({Path(frame.filename).name}:{frame.lineno})"
-            break
-    return f"{type(error).__name__}: {error}{where}"
+        if "kusanone_tui/" not in path and not path.startswith("<frozen"):
+            return f"{frame.filename}:{frame.lineno}"
+    return None
+
+
+def _describe(error: BaseException) -> str:
+    """One line: the error, and the file and line in the plugin where it happened."""
+    location = _location(error)
+    where = f" ({location})" if location else ""
+    message = error.msg if isinstance(error, SyntaxError) and error.msg else error
+    return f"{type(error).__name__}: {message}{where}"

@@ -48,6 +48,7 @@ CORE_KINDS: dict[str, tuple[str, ...]] = {
     "breakout.moved": ("participant_id",),
     "breakout.balanced": ("seats",),
     "flow.undone": ("event_ids",),
+    "plugin.failed": ("plugin", "hook", "error"),
 }
 
 #: The undo: ``data["event_ids"]`` are earlier events the fold then treats as if they never

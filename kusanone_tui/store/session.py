@@ -130,6 +130,23 @@ class SessionLog:
         finally:
             self._action = None
 
+    @contextmanager
+    def outside_action(self) -> Iterator[None]:
+        """Append events that are no part of the action at hand (a plugin's failure, recorded
+        while its command runs): ``ctrl+z`` never takes them back."""
+        held, self._action = self._action, None
+        try:
+            yield
+        finally:
+            self._action = held
+
+    @property
+    def epoch(self) -> int:
+        """Grows whenever the whole file was read again or replaced (a redaction, a repair,
+        another process's rewrite): a screen that remembers what it drew from the log draws
+        afresh when it changes."""
+        return self.db.log.epoch
+
     def _stamp(self, kind: str, data: Mapping[str, Any] | None, actor: Actor | None) -> Event:
         data = dict(data or {})
         if self._action is not None:

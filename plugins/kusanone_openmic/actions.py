@@ -1,8 +1,9 @@
 """The facilitator's keys during an open-mic block, and the lineup the projector reads.
 
 Every change is an event (see ``state.py``); after each one the plugin writes a fresh ``lineup``
-for the projector. The selection (which row the keys act on) is the only thing kept in memory:
-it belongs to this window, not to the meeting, and a restart simply starts again at "up next".
+for the projector. The selection (which row the keys act on) is the only thing kept in memory,
+in ``api.ui_state`` (kept by the core for this window): it belongs to this window, not to the
+meeting, and a restart simply starts again at "up next".
 
 Each key is one undoable action of the core: the facilitator's ``ctrl+z`` takes back everything
 it wrote (a cancel, a move, a lottery…), with an undo event in the log, so a restart and the
@@ -12,14 +13,14 @@ projector in another process agree; :func:`republish` then draws the projector's
 from __future__ import annotations
 
 import random
-import weakref
 from typing import Any
 
 from . import views
 from .planning import STAGE_TYPE, Picture, current_block, picture
 from .state import OpenMic, fold
 
-_SELECTED: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+#: The key in ``api.ui_state`` (this window's own state, kept by the core) of the selected row.
+SELECTED = "selected"
 
 CANCELLED = {
     "ja": "リストから外しました（まちがいなら ctrl+z）",
@@ -67,7 +68,7 @@ def publish(api, block_id: str) -> bool:
 
 
 def selected(api, openmic: OpenMic, shown: Picture) -> str | None:
-    chosen = _SELECTED.get(api)
+    chosen = api.ui_state.get(SELECTED)
     if chosen in views.rows(openmic, shown):
         return chosen
     return views.default_selection(openmic, shown)
@@ -108,7 +109,7 @@ def next_act(api) -> None:
     following = next((act.id for act in ready if act.id != first), None)
     data = {"performer": first, "block": shown.block, "slot": slot, "next": following}
     api.append("act_started", data, visibility="private")
-    _SELECTED.pop(api, None)
+    api.ui_state.pop(SELECTED, None)
     publish(api, shown.block)
 
 
@@ -137,7 +138,7 @@ def cancel(api) -> None:
     if pid is None:
         return
     api.append("removed", {"performer": pid}, visibility="private")
-    _SELECTED.pop(api, None)
+    api.ui_state.pop(SELECTED, None)
     publish(api, shown.block)
     api.notify(api.text(CANCELLED))
 
@@ -200,7 +201,7 @@ def _select(api, step: int) -> None:
     if current is None:
         return
     place = min(max(listed.index(current) + step, 0), len(listed) - 1)
-    _SELECTED[api] = listed[place]
+    api.ui_state[SELECTED] = listed[place]
 
 
 def select_up(api) -> None:
@@ -227,7 +228,7 @@ def _move(api, step: int) -> None:
         return
     anchor = "before" if step < 0 else "after"
     api.append("moved", {"performer": pid, anchor: waiting[place]}, visibility="private")
-    _SELECTED[api] = pid
+    api.ui_state[SELECTED] = pid
     publish(api, shown.block)
 
 
@@ -259,7 +260,7 @@ def lottery(api) -> None:
     seed = random.SystemRandom().randrange(1, 1_000_000_000)
     data = {"block": shown.block, "seed": seed, "ids": ids}
     api.append("lottery", data, visibility="private")
-    _SELECTED.pop(api, None)
+    api.ui_state.pop(SELECTED, None)
     publish(api, shown.block)
     api.notify(api.text(DRAWN).format(seed=seed))
 

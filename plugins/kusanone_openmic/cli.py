@@ -10,14 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import time
-import tomllib
 import unicodedata
 
-from kusanone_tui import new_id, open_session, resolve_root
-from kusanone_tui.api import PluginAPI
+from kusanone_tui.api import PluginAPI, open_api
 from kusanone_tui.plugin_types import CliCommand
-from kusanone_tui.store.output import OutputError, write_output
-from kusanone_tui.store.sessions import NotASessionFile
 
 from . import views
 from .actions import here, publish
@@ -67,24 +63,14 @@ ON_STAGE = {"ja": "♪ いまステージ: {name}", "en": "♪ On stage now: {na
 WRITTEN = {"ja": "書き出しました: {path}", "en": "written: {path}"}
 
 
-def _api(log=None) -> PluginAPI:
-    return PluginAPI(PLUGIN, log, _settings(log), clock=lambda: now())
-
-
-def _settings(log) -> dict:
-    """This plugin's table in the store's ``plugins.toml``, as the app reads it."""
-    if log is None:
-        return {}
-    try:
-        raw = tomllib.loads((log.path.parent / "plugins.toml").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    table = raw.get(PLUGIN)
-    return table if isinstance(table, dict) else {}
-
-
 def _say(texts) -> str:
-    return _api().text(texts)
+    return PluginAPI(PLUGIN).text(texts)
+
+
+def _open(args):
+    """This plugin's API bound to the session named on the command line (one line and exit 2
+    when it cannot be opened)."""
+    return open_api(PLUGIN, args.session, getattr(args, "data", None), clock=lambda: now())
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -128,17 +114,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _common(printing)
 
 
-def _open(args):
-    try:
-        return open_session(args.session, getattr(args, "data", None))
-    except NotASessionFile as error:  # never opened, so never "recovered"
-        raise ValueError(_say(UNREADABLE).format(ref=args.session, reason=error.reason)) from None
-    except LookupError:
-        raise ValueError(_say(NO_SESSION).format(ref=args.session)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(_say(UNREADABLE).format(ref=args.session, reason=error)) from None
-
-
 def _block(meeting, wanted: str | None) -> str:
     known = [stage.id for _, stage in openmic_stages(meeting)]
     if not known:
@@ -177,14 +152,12 @@ def add(args) -> int:
     if args.not_before is not None and clock_time(args.not_before) is None:
         raise ValueError(_say(BAD_TIME).format(value=args.not_before))
     minutes = _minutes(args.minutes)
-    log = _open(args)
-    try:
-        api = _api(log)
+    with _open(args) as api:
         meeting = api.state()
         block = _block(meeting, args.block)
         if fold(api.events()).find(block, name) is not None:
             raise ValueError(_say(TAKEN).format(name=name))
-        data = {"performer": new_id(), "name": name, "block": block}
+        data = {"performer": api.new_id(), "name": name, "block": block}
         if args.not_before:
             data["not_before"] = args.not_before.strip().zfill(5)
         if args.early:
@@ -207,23 +180,19 @@ def add(args) -> int:
             else:
                 print(_say(ADDED_LATER))
         return 0
-    finally:
-        log.close()
 
 
-def _shown(args):
-    log = _open(args)
-    api = _api(log)
+def _shown(api, args):
     block = _block(api.state(), args.block)
     found = here(api, block)
     assert found is not None  # the block exists
     title = found[0].title or api.text(found[0].template.title)
-    return log, api, found, title
+    return found, title
 
 
 def list_(args) -> int:
-    log, api, (_, openmic, shown), title = _shown(args)
-    try:
+    with _open(args) as api:
+        (_, openmic, shown), title = _shown(api, args)
         people = openmic.performers
         block = openmic.block(shown.block)
         win = shown.window
@@ -244,30 +213,18 @@ def list_(args) -> int:
         if not shown.plan.acts and not shown.plan.not_fitting and block.on_stage is None:
             print(api.text(LIST_NONE))
         return 0
-    finally:
-        log.close()
 
 
 def print_(args) -> int:
-    log, api, (_, openmic, shown), title = _shown(args)
-    try:
+    with _open(args) as api:
+        (_, openmic, shown), title = _shown(api, args)
         text = views.running_order(openmic, shown, title, api.text, args.include_private)
         if args.format == "html":
             heading = f"{title} — {api.text(shown.window.title)}"
-            text = views.to_html(text, heading, api.lang)
-    finally:
-        log.close()
-    # The list names people: a private file (0600), never over a session, a store's file or
-    # (without --force) any existing file; the same guarded writer as kusanone export.
-    try:
-        out = write_output(
-            args.output,
-            text,
-            force=args.force,
-            stores=[log.path.parent, resolve_root(getattr(args, "data", None))],
-        )
-    except OutputError as error:
-        raise ValueError(str(error)) from None
+            text = api.html_page(text, heading, css=views.PRINT_CSS)
+        # The list names people: a private file (0600), never over a session, a store's file
+        # or (without --force) any existing file; the same guarded writer as kusanone export.
+        out = api.write_output(args.output, text, force=args.force)
     if out is not None:
         print(_say(WRITTEN).format(path=out))
     return 0

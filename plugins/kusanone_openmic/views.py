@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -363,27 +362,10 @@ def running_order(
     return "\n".join(out) + "\n"
 
 
+#: What the printed running order adds to the house style of the minutes' page: a wide table in
+#: large type, rows kept whole across pages.
 PRINT_CSS = """
-body { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif;
-       max-width: 42em; margin: 2em auto; padding: 0 1em; line-height: 1.7; color: #222; }
-h1 { font-size: 1.5em; border-bottom: 2px solid #6a8f95; padding-bottom: .2em; }
-h2 { font-size: 1.15em; margin-top: 1.4em; color: #36595e; }
-table { border-collapse: collapse; width: 100%; font-size: 1.15em; }
+table { width: 100%; font-size: 1.15em; }
 td, th { border: 1px solid #999; padding: .35em .7em; text-align: left; }
-@media print { body { margin: 0; max-width: none; } tr { break-inside: avoid; } }
+@media print { tr { break-inside: avoid; } }
 """
-
-
-def to_html(markdown: str, title: str, lang: str = "ja") -> str:
-    """One clean, printable, well-formed HTML file (what people typed is escaped)."""
-    from markdown_it import MarkdownIt
-
-    body = (
-        MarkdownIt("commonmark", {"xhtmlOut": True, "html": False}).enable("table").render(markdown)
-    )
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8" />\n'
-        f"<title>{html.escape(title)}</title>\n<style>{PRINT_CSS}</style>\n</head>\n"
-        f"<body>\n{body}</body>\n</html>\n"
-    )
