@@ -127,11 +127,21 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     open_.add_argument(
         "--role", choices=("facilitator", "notes", "projector"), default="facilitator"
     )
+    open_.add_argument(
+        "--theme",
+        choices=("light", "dark"),
+        help="colours: light for a lit room (the projector's default), dark for a dark room",
+    )
     _common(open_, top=False)
 
     demo = sub.add_parser("demo", help="a demo meeting with fictional people, in a throwaway store")
     demo.add_argument(
         "--role", choices=("facilitator", "notes", "projector"), default="facilitator"
+    )
+    demo.add_argument(
+        "--theme",
+        choices=("light", "dark"),
+        help="colours: light for a lit room (the projector's default), dark for a dark room",
     )
     _common(demo, top=False)
 
@@ -161,6 +171,11 @@ def build_parser(host=None) -> argparse.ArgumentParser:
         action="store_true",
         help="links without tokens (allowed only on 127.0.0.1 / localhost)",
     )
+    serve_.add_argument(
+        "--theme",
+        choices=("light", "dark"),
+        help="colours: light for a lit room (the projector's default), dark for a dark room",
+    )
     _common(serve_, top=False)
 
     plugins = sub.add_parser("plugins", help="list plugins: name, version, source, hooks, errors")
@@ -178,6 +193,14 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     new_plugin.add_argument("name", help="the plugin's name (letters, digits, _)")
     new_plugin.add_argument("--dir", help="where to write it (default: here)")
     _common(new_plugin, top=False)
+
+    from .community_cli import configure as community_parsers
+
+    community_parsers(sub, _common)  # kusanone community …, kusanone forget NAME
+
+    from .series_cli import add_parsers as series_parsers
+
+    series_parsers(sub, _common)  # kusanone series …, next, calendar, close, supporters
 
     for name, command in host.cli_commands() if host is not None else ():
         if command.name in sub.choices:
@@ -340,7 +363,8 @@ def _template(args: argparse.Namespace, ref: str):
 def _run_app(args: argparse.Namespace, log, role: str, store: SessionStore | None = None) -> int:
     from .tui.app import KusanoneApp  # Textual is imported only for the screens
 
-    KusanoneApp(log, role=role, store=store, plugins=_host(args)).run()
+    theme = getattr(args, "theme", None)
+    KusanoneApp(log, role=role, store=store, plugins=_host(args), theme=theme).run()
     return 0
 
 
@@ -402,6 +426,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             lang=current_language(),
             plugins_dirs=[Path(folder) for folder in args.plugins_dir or ()],
             no_token=args.no_token,
+            theme=args.theme,
         )
     except ServeError as error:
         raise CliError(str(error), error.code) from None
@@ -460,6 +485,18 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_community(args: argparse.Namespace) -> int:
+    from .community_cli import cmd_community as run
+
+    return run(args)
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from .community_cli import cmd_forget as run
+
+    return run(args)
+
+
 def cmd_plugin_new(args: argparse.Namespace) -> int:
     from .scaffold import ScaffoldError, write_plugin
 
@@ -483,7 +520,13 @@ COMMANDS = {
     "report": cmd_report,
     "serve": cmd_serve,
     "plugin": cmd_plugin_new,
+    "community": cmd_community,
+    "forget": cmd_forget,
 }
+
+from .series_cli import COMMANDS as _SERIES_COMMANDS  # noqa: E402  (series_cli imports lazily)
+
+COMMANDS.update(_SERIES_COMMANDS)  # series, next, calendar, close, supporters
 
 
 #: The top-level options that take a value (argparse also accepts any unique prefix).

@@ -106,19 +106,26 @@ def group_kind(value: str | None) -> str | None:
 
 
 class RegistryError(ValueError):
-    """A change the registry refuses (an unknown entry, a bad date): its message is one line."""
+    """A change the registry refuses (an unknown entry, a bad date): its message is one line,
+    from the catalogue (``community.err.<key>``)."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        from ..i18n import t
+
+        self.key = key
+        super().__init__(t(f"community.err.{key}", **params))
 
 
 def check_day(value: str | None, default: str | None = None) -> str:
     """``YYYY-MM-DD`` (or ``default``); :class:`RegistryError` otherwise."""
     if value is None or not str(value).strip():
         if default is None:
-            raise RegistryError("date: YYYY-MM-DD")
+            raise RegistryError("date", value="")
         return default
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise RegistryError(f"{value}: YYYY-MM-DD") from None
+        raise RegistryError("date", value=value) from None
 
 
 def _today() -> str:
@@ -516,7 +523,7 @@ class Registry:
         """A group or organisation; adding an existing name returns the one already there."""
         name = clean_text(name).strip()
         if not name:
-            raise RegistryError("name")
+            raise RegistryError("text")
         with self.db.log.locked():  # look and add as one step: another process may add it too
             existing = self.find_group(name)
             if existing is not None:
@@ -546,7 +553,7 @@ class Registry:
     ) -> Activity:
         name = clean_text(name).strip()
         if not name:
-            raise RegistryError("name")
+            raise RegistryError("text")
         activity = Activity(
             new_id()[:10],
             name,
@@ -598,7 +605,7 @@ class Registry:
         """An activity day with its head-count (``activity``: an id or name)."""
         target = self._need(activity, ("activity",))
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise RegistryError(f"count: {count}")
+            raise RegistryError("count", value=count)
         day = ActivityDay(
             new_id()[:10],
             target.id,
@@ -624,9 +631,9 @@ class Registry:
             raise RegistryError("text")
         ids = tuple(dict.fromkeys(self._need(ref).id for ref in entries))
         if len(ids) < 2:
-            raise RegistryError("entries: 2+")
+            raise RegistryError("two_entries")
         if visibility not in ("public", "private"):
-            raise RegistryError(f"visibility: {visibility}")
+            raise RegistryError("visibility", value=visibility)
         story = Story(new_id()[:10], text, ids, check_day(on, _today()), visibility, self.clock())
         self._add("story", story, session)
         return story
@@ -651,7 +658,7 @@ class Registry:
     def close_help(self, request: str, helped: int, on: str | None = None) -> HelpRequest:
         target = self._need(request, ("help",))
         if isinstance(helped, bool) or not isinstance(helped, int) or helped < 0:
-            raise RegistryError(f"helped: {helped}")
+            raise RegistryError("count", value=helped)
         self._append("close", target.id, helped=helped, on=check_day(on, _today()))
         return self.get(target.id)[1]
 
@@ -662,7 +669,7 @@ class Registry:
     def _need(self, ref: str, types: Iterable[str] | None = None) -> Any:
         hits = self.lookup(ref, types)
         if len(hits) != 1:
-            raise RegistryError(f"{ref}: " + ("?" if not hits else f"{len(hits)}"))
+            raise _not_one(ref, hits)
         return hits[0][1]
 
     def edit(self, ref: str, **fields: Any) -> Any:
@@ -676,13 +683,13 @@ class Registry:
             if key == "began":
                 key = DATE_FIELD[typ]
             if key not in allowed:
-                raise RegistryError(f"{key}?")
+                raise RegistryError("field", field=key)
             if key in ("born_on", "on", "began", "ended", "closed"):
                 value = check_day(value) if value else ""
             elif key == "kind":
                 value = (activity_kind if typ == "activity" else group_kind)(value)
                 if value is None:
-                    raise RegistryError(f"kind: {fields['kind']}")
+                    raise RegistryError("kind", value=fields["kind"], kinds=kinds_line(typ))
             elif key in ("groups", "entries"):
                 value = [self._need(v).id for v in value]
             elif key == "activity":
@@ -690,7 +697,7 @@ class Registry:
             elif key in ("name", "text", "note"):
                 value = clean_text(str(value)).strip()
                 if not value:
-                    raise RegistryError(key)
+                    raise RegistryError("text")
             elif key == "count":
                 value = int(value)
             data[key] = value
@@ -707,19 +714,19 @@ class Registry:
         typ, record = self._need_typed(duplicate)
         typ2, survivor = self._need_typed(into)
         if typ != typ2 or record.id == survivor.id:
-            raise RegistryError(f"{duplicate} → {into}")
+            raise RegistryError("merge")
         self._append("merge", record.id, into=survivor.id)
         return self.get(survivor.id)[1]
 
     def _need_typed(self, ref: str) -> tuple[str, Any]:
         hits = self.lookup(ref)
         if len(hits) != 1:
-            raise RegistryError(f"{ref}: " + ("?" if not hits else f"{len(hits)}"))
+            raise _not_one(ref, hits)
         return hits[0]
 
     def retire(self, ref: str, ended: str | None = None) -> Any:
         """It ended on ``ended`` (today by default); it still counts for the time it ran."""
-        typ, record = self._need_typed(ref)
+        _typ, record = self._need_typed(ref)
         self._append("retire", record.id, ended=check_day(ended, _today()))
         return self.get(record.id)[1]
 
@@ -730,7 +737,7 @@ class Registry:
     def mark_followup(self, key: str, status: str) -> None:
         """A ウラ follow-up marked ``done`` or ``dropped`` (its key: session id / note id)."""
         if status not in ("done", "dropped", "open"):
-            raise RegistryError(status)
+            raise RegistryError("field", field=status)
         self._append("followup", key, status=status)
 
 
@@ -741,3 +748,14 @@ def _label(record: Any) -> str:
 def label(record: Any) -> str:
     """An entry's name (or text) to show."""
     return _label(record)
+
+
+def _not_one(ref: str, hits: list) -> RegistryError:
+    if not hits:
+        return RegistryError("not_found", ref=ref)
+    return RegistryError("ambiguous", ref=ref, count=len(hits))
+
+
+def kinds_line(typ: str = "activity") -> str:
+    kinds = GROUP_KINDS if typ == "group" else activity_kinds()
+    return ", ".join(f"{k}={kind_title(k)}" for k in kinds)
