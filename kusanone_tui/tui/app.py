@@ -20,7 +20,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.theme import Theme
 
 from ..api import load_plugin_settings
 from ..i18n import pick, t
@@ -36,6 +35,7 @@ from ..store.registry import Registry
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
 from ..store.storage import LogReadOnly
+from . import themes
 from .base import anonymous, translate_bindings
 from .plugin_ui import PluginUIMixin
 from .private_view import PrivateViewMixin
@@ -107,20 +107,7 @@ for _name, _action in vars(Meeting).items():
     if not _name.startswith("_") and inspect.isfunction(_action):
         setattr(GuardedMeeting, _name, _guarded(_action))
 
-CALM = Theme(
-    name="kusanone-calm",
-    primary="#7fb7be",
-    secondary="#b8c4a8",
-    accent="#d9c58b",
-    warning="#d9b26f",
-    error="#c98a8a",
-    success="#9cc59a",
-    foreground="#f2efe6",
-    background="#14202b",
-    surface="#1b2a37",
-    panel="#223443",
-    dark=True,
-)
+CALM = themes.CALM  # the themes live in themes.py
 
 
 class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
@@ -129,8 +116,13 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         Binding("question_mark", "help", "keys.help"),
         Binding("f4", "minutes", "keys.minutes"),
         Binding("f5", "private_view", "keys.private_view"),
-        Binding("f6", "plugins", "keys.plugins"),
+        Binding("f7", "plugins", "keys.plugins"),
         Binding("ctrl+q", "quit", "keys.quit"),
+        # F1–F3 reach their view from anywhere, a dialog or the minutes included: priority, since
+        # a modal screen hides the app's other bindings (the screens' own ones fill the key bar).
+        Binding("f1", "show_role('facilitator')", show=False, priority=True),
+        Binding("f2", "show_role('notes')", show=False, priority=True),
+        Binding("f3", "show_role('projector')", show=False, priority=True),
     ]
 
     def __init__(
@@ -141,8 +133,14 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         clock: Callable[[], float] = time.time,
         poll_seconds: float = POLL_SECONDS,
         plugins: PluginHost | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
+        from textual.filter import DimFilter
+
+        # Faint text keeps 7:1 in both themes, and looks the same in a browser tab.
+        self._filters.append(DimFilter(themes.DIM_FACTOR))
+        self.room_theme_override = theme if theme in themes.THEMES else None
         translate_bindings(self)
         self.session_log = log
         self.role = role if role in ROLES else "facilitator"
@@ -201,8 +199,9 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
 
     # -- start-up -------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.register_theme(CALM)
-        self.theme = CALM.name
+        for theme in themes.THEMES.values():
+            self.register_theme(theme)
+        self.theme = themes.THEMES[self._room_theme_name(None)].name
         for path, reason in self.plugins.refused:  # said on the screen too, not only on stderr
             line = t("cli.plugin_untrusted", path=path, reason=reason).removeprefix("kusanone: ")
             self.notify(line, severity="warning", timeout=10)
@@ -260,6 +259,10 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         # A projector-only app never becomes a control screen.
         if self.role == "projector" and role != "projector":
             return
+        from .base import KModal
+
+        while len(self.screen_stack) > 2 and isinstance(self.screen, KModal):
+            self.pop_screen()  # a dialog or the minutes on top: closed, nothing is kept half-done
         screen = self._screen_for(role)
         if self.screen is screen:
             return
@@ -295,12 +298,35 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         for event in fresh or ():
             self.plugins.announce(event)
 
+    # -- the room's theme ------------------------------------------------------------------------
+    def _room_theme_name(self, state: MeetingState | None) -> str:
+        template = state.template if state is not None else None
+        return themes.room_theme(
+            state.theme if state is not None else None,
+            self.room_theme_override,
+            getattr(template, "theme", None),
+            self.role if self.session_log is not None else "home",
+        )
+
+    def projector_theme(self, state: MeetingState) -> str:
+        """The theme the room's projector shows now (what F6 switches)."""
+        template = getattr(state.template, "theme", None)
+        return themes.room_theme(state.theme, self.room_theme_override, template, "projector")
+
+    def follow_room_theme(self, state: MeetingState) -> None:
+        """Show the room's theme (light or dark) as the log, ``--theme`` or the template say."""
+        wanted = themes.THEMES[self._room_theme_name(state)].name
+        if self.theme != wanted:
+            self.theme = wanted
+
     # -- following the log ------------------------------------------------------------------------
     def _render(self, state: MeetingState, now: float, full: bool) -> bool:
         """Draw the screen; ``False`` when it is not ready yet (so the next look tries again)."""
         screen = self.screen
         if not screen.is_mounted:
             return False
+        if full:
+            self.follow_room_theme(state)
         try:
             if hasattr(screen, "show"):  # the projector: the room's view and nothing else
                 screen.show(projector_view(state, now, anonymous))
