@@ -1,12 +1,15 @@
 """Helpers for testing kusanone and its plugins with pytest and Textual's Pilot.
 
 ``screen_text(app)`` gives the screen as plain text, as a person would read it, for asserting on
-what is shown; ``FakeClock`` makes timers and time stamps repeatable.
+what is shown; ``wait_until(pilot, predicate)`` waits for what a test asserts instead of a fixed
+pause; ``FakeClock`` makes timers and time stamps repeatable.
 """
 
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Callable
 
 from rich.console import Console
 from textual.app import App
@@ -42,6 +45,31 @@ def screen_text(app: App) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text(styles=False)
+
+
+async def wait_until(pilot, predicate: Callable[[], object], timeout: float = 5.0) -> bool:
+    """Let the app run until ``predicate()`` is true, then return ``True``; raise
+    ``AssertionError`` if it is still false after ``timeout`` seconds. A predicate that raises
+    (a widget not mounted yet) counts as not yet. Use it instead of ``pilot.pause(0.2)``: it
+    waits as long as a slow machine needs, and no longer than a fast one.
+
+    Before asserting that something is *absent*, wait for the change that should have removed
+    it (``await wait_until(pilot, lambda: "次の段階" in screen_text(pilot.app))``): absent text
+    after a fixed pause passes whether or not the screen was redrawn.
+    """
+    deadline = time.monotonic() + timeout
+    last: BaseException | None = None
+    while True:
+        try:
+            if predicate():
+                return True
+            last = None
+        except Exception as error:  # not ready yet (a widget not mounted)
+            last = error
+        if time.monotonic() >= deadline:
+            detail = f" (last: {type(last).__name__}: {last})" if last else ""
+            raise AssertionError(f"still not true after {timeout:g} s{detail}")
+        await pilot.pause(0.02)
 
 
 # -- pytest fixtures for plugin authors (registered as the pytest plugin "kusanone") -------------

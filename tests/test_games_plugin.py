@@ -173,6 +173,10 @@ def test_names_reach_the_shared_screen_only_with_consent(room: Room) -> None:
     assert "画面だけのゆう" in projected and "みどり" in projected
     public = json.dumps([e.data for e in room.public_view().events], ensure_ascii=False)
     assert "ひみつのさくら" not in public and "画面だけのゆう" not in public
+    wall = room.panel()  # the facilitator's screen may be on the wall: the room's names
+    assert "画面だけのゆう" in wall and "みどり" in wall
+    assert "ひみつのさくら" not in wall
+    room.api.wall_safe = False  # the private view: the organiser's own eyes name everyone
     panel = room.panel()
     assert "ひみつのさくら" in panel and "画面だけのゆう" in panel
 

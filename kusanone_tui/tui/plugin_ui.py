@@ -157,7 +157,7 @@ class PluginUIMixin:
 
     # -- the plugins screen --
     def action_plugins(self) -> None:
-        """The plugins and what went wrong with them (F6): wall-safe unless private."""
+        """The plugins and what went wrong with them (F7): wall-safe unless private."""
         from .screens.plugins import PluginsScreen
 
         if self.role == "projector" or isinstance(self.screen, PluginsScreen):

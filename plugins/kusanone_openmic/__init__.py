@@ -23,6 +23,7 @@ from .planning import STAGE_TYPE
 
 __version__ = "0.1.0"
 PLUGIN_NAME = "openmic"
+KUSANONE_API = ">=1.0,<2"
 
 STAGE_TITLE = {"ja": "オープンマイク（出演リスト）", "en": "Open mic (performers)"}
 SECTION_TITLE = {"ja": "ステージの出演（出演順）", "en": "On stage (as performed)"}

@@ -1,4 +1,4 @@
-"""The plugins screen (F6): each plugin, whether it is on, and what went wrong with it in this
+"""The plugins screen (F7): each plugin, whether it is on, and what went wrong with it in this
 session — the same as ``kusanone plugins --session S``, so a failure outlives its notice.
 
 It opens over the facilitator's screen, which may be on the wall: there it says which plugin
@@ -64,16 +64,17 @@ def _short(error: str) -> str:
 
 
 class PluginsScreen(KModal[None]):
-    BINDINGS = [Binding("escape,f6", "close", "keys.back")]
+    BINDINGS = [Binding("escape,f7", "close", "keys.back")]
 
     def __init__(self, host: PluginHost, log: SessionLog | None, wall_safe: bool) -> None:
         super().__init__()
-        self.host, self.log, self.wall_safe = host, log, wall_safe
+        self.host, self.session_log, self.wall_safe = host, log, wall_safe
 
     def compose(self) -> ComposeResult:
         yield Header()
         with FrameScroll(id="plugins-list"):
-            yield Plain(plugins_text(self.host, self.log, self.wall_safe), id="plugins-text")
+            text = plugins_text(self.host, self.session_log, self.wall_safe)
+            yield Plain(text, id="plugins-text")
 
     def on_mount(self) -> None:
         self.sub_title = t("plugins.screen_title")
