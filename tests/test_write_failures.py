@@ -73,6 +73,31 @@ def fill(folder: Path) -> Path:
     return filler
 
 
+class Refusal:
+    """Every append refused with ``error`` until :meth:`allow` (a disk that says no)."""
+
+    def __init__(self, monkeypatch, error: OSError) -> None:
+        self.refused = True
+        real_append = LogStorage.append
+
+        def append(storage, table, docs):
+            if self.refused:
+                raise error
+            return real_append(storage, table, docs)
+
+        monkeypatch.setattr(LogStorage, "append", append)
+
+    def allow(self) -> None:
+        self.refused = False
+
+    def refuse(self) -> None:
+        self.refused = True
+
+
+def no_space(path) -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device", str(path))
+
+
 def notices(app: KusanoneApp) -> list[str]:
     return [notification.message for notification in app._notifications]
 
@@ -145,19 +170,8 @@ async def test_a_read_only_file_system(disk):
 async def test_a_file_the_app_may_not_write(tmp_path, monkeypatch):
     log = new_log(tmp_path)
     app = KusanoneApp(log, role="notes")
-    real_append = LogStorage.append
-    refused = True
-
-    def append(self, table, docs):
-        if refused:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self.path))
-        return real_append(self, table, docs)
-
-    monkeypatch.setattr(LogStorage, "append", append)
-
-    def allow() -> None:
-        nonlocal refused
-        refused = False
+    disk = Refusal(monkeypatch, PermissionError(errno.EACCES, "Permission denied", str(log.path)))
+    allow = disk.allow
 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
@@ -233,22 +247,14 @@ async def test_a_plugin_command_on_a_disk_that_refuses_keeps_the_plugin_on(tmp_p
         from kusanone_tui.meeting import Meeting
 
         Meeting(log).next_stage()
-    real_append = LogStorage.append
-    refused = True
-
-    def append(self, table, docs):
-        if refused:
-            raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
-        return real_append(self, table, docs)
-
-    monkeypatch.setattr(LogStorage, "append", append)
+    disk = Refusal(monkeypatch, no_space(log.path))
     app = KusanoneApp(log, plugins=host)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("d")  # draw a card: the plugin appends an event
         assert await shows_calm_notice(pilot, app)
         assert host.records["hitokoto"].enabled
-        refused = False
+        disk.allow()
         await pilot.press("d")
         assert await wait_until(
             pilot, lambda: any(e.kind == "hitokoto:drawn" for e in log.events())
@@ -260,15 +266,7 @@ async def test_a_walk_in_and_a_backstage_record_the_disk_refused_are_still_typed
 ):
     """A dialog's write that fails reopens the dialog with what was typed: nothing is lost."""
     log = new_log(tmp_path)
-    real_append = LogStorage.append
-    refused = True
-
-    def append(self, table, docs):
-        if refused:
-            raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
-        return real_append(self, table, docs)
-
-    monkeypatch.setattr(LogStorage, "append", append)
+    disk = Refusal(monkeypatch, no_space(log.path))
     app = KusanoneApp(log)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
@@ -281,12 +279,12 @@ async def test_a_walk_in_and_a_backstage_record_the_disk_refused_are_still_typed
             return bool(found) and found.first().value == text
 
         assert await wait_until(pilot, lambda: typed("#join-name", "あたらしい人"))
-        refused = False
+        disk.allow()
         await pilot.press("enter")
         assert await wait_until(
             pilot, lambda: any(p.name == "あたらしい人" for p in log.state().participants.values())
         )
-        refused = True
+        disk.refuse()
         await pilot.press("u")
         await pilot.pause()
         app.screen.query_one("#ura-people").value = "はな"
