@@ -33,7 +33,7 @@ from ..store.drafts import Draft
 from ..store.lock import LockTimeout
 from ..store.registry import Registry
 from ..store.session import SessionLog
-from ..store.sessions import COMMUNITY_FILE, SessionStore
+from ..store.sessions import SessionStore
 from ..store.storage import LogReadOnly
 from . import themes
 from .base import anonymous, translate_bindings
@@ -371,8 +371,10 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
     # -- backstage and the community registry ---------------------------------------------------
     def registry(self) -> Registry:
         """The store's community registry, beside the session file."""
+        from ..community_actions import registry_for
+
         assert self.session_log is not None
-        return Registry(self.session_log.path.parent / COMMUNITY_FILE)
+        return registry_for(self.session_log)
 
     def open_backstage(self, meeting: Meeting) -> None:
         from .flow_dialogs import BackstageDialog
@@ -398,22 +400,9 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
                 self.notify(t("registry.saved", name=result["name"]), timeout=3)
 
         def record(result: dict) -> bool:
-            registry = self.registry()
-            session = self.session_log.session_id if self.session_log else None
-            groups = tuple(
-                registry.add_group(name, session=session).id for name in result["groups"]
-            )
-            if result["kind"] == "group":
-                registry.add_group(result["name"], session=session)
-            elif result["kind"] == "activity":
-                registry.add_activity(
-                    result["name"], born_on=result["date"], groups=groups, session=session
-                )
-            else:
-                registry.add_collaboration(
-                    result["name"], groups=groups, on=result["date"], session=session
-                )
-            return True
+            from ..community_actions import record_entry
+
+            return self.session_log is not None and record_entry(self.session_log, result)
 
         self.push_screen(RegistryDialog(text), saved)
 
