@@ -158,6 +158,12 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
     report.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     report.add_argument("--screen", action="store_true", help="show it in the terminal")
+    report.add_argument(
+        "--include-private",
+        action="store_true",
+        help="exact small numbers, first-time per meeting, private stories",
+    )
+    report.add_argument("--series", metavar="NAME", help="only the meetings of one series")
     _common(report, top=False)
 
     serve_ = sub.add_parser("serve", help="serve a session to browsers, one link per role")
@@ -398,7 +404,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not store.is_dir():
             raise CliError(t("report.no_store", path=store))
     try:
-        built = reports.build(stores, args.since, args.until, host=_host(args, store_folder=False))
+        built = reports.build(
+            stores,
+            args.since,
+            args.until,
+            host=_host(args, store_folder=False),
+            series=args.series,
+            include_private=args.include_private,
+        )
     except ValueError as error:
         raise CliError(str(error), EXIT_USAGE) from None
     for path, reason in built.unreadable:  # every readable session is in; each other one named

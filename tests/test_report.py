@@ -45,7 +45,7 @@ def test_a_period_and_every_format(tmp_path, capsys):
     page = out.read_text("utf-8")
     root = ElementTree.fromstring(page.split("\n", 1)[1])
     svgs = root.findall(".//{http://www.w3.org/2000/svg}svg")
-    assert len(svgs) == 2  # the figures over time, and the map of groups
+    assert len(svgs) == 3  # the figures over time, the map of groups, the kinds of places
     assert "まんまの会" in page
 
 
