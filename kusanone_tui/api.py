@@ -359,6 +359,20 @@ class PluginAPI:
         except OutputError as error:
             raise ValueError(str(error)) from None
 
+    def supporters(self) -> tuple[str, ...]:
+        """The display names of the registered supporters (サポーター) of this store: people who
+        offered to help, e.g. to explain games at a game night or to help at a festival. Names
+        only: a contact they gave is never handed to a plugin. Empty outside a store."""
+        from .store.series import Supporters
+
+        folder = self._log.path.parent if self._log is not None else self._store
+        if folder is None:
+            return ()
+        try:
+            return tuple(Supporters(folder).names())
+        except (OSError, ValueError):
+            return ()
+
     def minutes_view(self, state: MeetingState, include_private: bool = False) -> MinutesView:
         from .model.views import export_state
 

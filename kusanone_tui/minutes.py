@@ -71,6 +71,35 @@ def _line(text: str | None) -> str:
     return md_escape(text)
 
 
+def _series_lines(state: MeetingState) -> list[str]:
+    """Under the title: the series and the meeting's number (「定例会 第32回」)."""
+    mark = state.series
+    if mark is None:
+        return []
+    name = md_escape(mark.name)
+    number = t("series.numbered", n=mark.number, name=name) if mark.number is not None else name
+    if mark.evening is not None and mark.evenings:
+        number += f"（{t('series.minutes_evening', evening=mark.evening, evenings=mark.evenings)}）"
+    return [f"**{t('series.minutes_line')}: {number}**", ""]
+
+
+def _closing_lines(state: MeetingState) -> list[str]:
+    """The closing record (public): head-count, organisations, summary, completion count."""
+    closing = state.closing
+    if closing is None:
+        return []
+    count = t("closing.headcount_value", count=closing.count, others=closing.others)
+    out = [f"## {t('closing.minutes_title')}", "", f"- {t('closing.headcount')}: {count}"]
+    if closing.organisations:
+        names = "、".join(md_escape(name) for _, name in closing.organisations)
+        out.append(f"- {t('closing.orgs_line')}（{len(closing.organisations)}）: {names}")
+    if closing.completed is not None:
+        out.append(f"- {t('closing.completed_line')}: {closing.completed}")
+    if closing.summary:
+        out.append(f"- {t('closing.summary_line')}: {_line(closing.summary)}")
+    return [*out, ""]
+
+
 def minutes_markdown(
     state: MeetingState,
     include_private: bool = False,
@@ -91,6 +120,7 @@ def minutes_markdown(
     notes = [n for n in state.notes.values() if not n.redacted and n.visibility in reach]
     shared = [n for n in notes if n.visibility != "private"]
     out: list[str] = [f"# {md_escape(state.title) or t('minutes.title')}", ""]
+    out += _series_lines(state)
     when = state.meeting_started_at or state.created_at
     out.append(f"- {t('minutes.date')}: {time.strftime('%Y-%m-%d', time.localtime(when or 0))}")
     out.append(f"- {t('minutes.place')}: {md_escape(state.place) or '—'}")
@@ -108,6 +138,8 @@ def minutes_markdown(
             label = t(f"position.{position}") if position else t("minutes.no_position")
             out.append(f"- {label}: {number}")
     out.append("")
+
+    out += _closing_lines(state)
 
     if state.stage_history and state.template is not None:
         out += [f"## {t('minutes.stages')}", ""]

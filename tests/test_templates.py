@@ -10,7 +10,15 @@ import pytest
 from kusanone_tui.model.template import CORE_STAGE_TYPES, Template, TemplateError, parse_template
 from kusanone_tui.templates import builtin_names, load
 
-BUILTINS = ("kazokukai", "reflecting_practice", "teireikai")
+BUILTINS = (
+    "kazokukai",
+    "koza_1_ibasho",
+    "koza_2_taikendan",
+    "koza_3_kazoku",
+    "koza_4_reflecting",
+    "reflecting_practice",
+    "teireikai",
+)
 
 # A user's template. Line numbers in the tests are found with _line(), not counted by hand.
 MINE = """\

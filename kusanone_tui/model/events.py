@@ -48,6 +48,8 @@ CORE_KINDS: dict[str, tuple[str, ...]] = {
     "breakout.moved": ("participant_id",),
     "breakout.balanced": ("seats",),
     "flow.undone": ("event_ids",),
+    "room.theme": ("theme",),
+    "closing.recorded": ("count",),
     "plugin.failed": ("plugin", "hook", "error"),
 }
 

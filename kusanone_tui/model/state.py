@@ -110,6 +110,32 @@ class StageProgress:
     reflecting: ReflectingState | None
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesMark:
+    """The series a session was made from (``session.created`` data ``series``)."""
+
+    id: str
+    name: str
+    number: int | None = None
+    starts_at: str = ""  # local "YYYY-MM-DDTHH:MM"
+    evening: int | None = None  # a course: which evening
+    evenings: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosingRecord:
+    """The closing record (閉会の記録), all public: how many were in the room (``others``:
+    those never entered in the app), the organisations that took part, a short summary, and
+    for a course's last evening how many completed it. Counts only, never names of people."""
+
+    count: int
+    others: int = 0
+    organisations: tuple[tuple[str, str], ...] = ()  # (registry id or "", name)
+    summary: str = ""
+    completed: int | None = None
+    at: float = 0.0
+
+
 @dataclass(slots=True)
 class MeetingState:
     """Everything a screen or an export needs, folded from the log."""
@@ -133,8 +159,11 @@ class MeetingState:
     reflecting: ReflectingState | None = None
     breakout: BreakoutState = field(default_factory=BreakoutState)
     plugin_events: dict[str, list[Event]] = field(default_factory=dict)
+    series: SeriesMark | None = None
+    closing: ClosingRecord | None = None
     stage_progress: dict[int, StageProgress] = field(default_factory=dict)
     undone: set[str] = field(default_factory=set)  # ids of events an undo took back
+    theme: str | None = None  # the room's theme, as the facilitator chose it (room.theme)
     last_seq: int = 0
     event_count: int = 0
     # Every event folded in, undone or not: an undo folds them again. Not compared or shown
@@ -248,10 +277,48 @@ def _session_created(state: MeetingState, event: Event, data: dict[str, Any]) ->
     state.title = str(data.get("title") or "")
     state.place = str(data.get("place") or "")
     state.created_at = event.at
+    state.series = _series_mark(data.get("series"))
     try:
         state.template = Template.from_dict(data.get("template") or {})
     except (TemplateError, TypeError, AttributeError):
         state.template = None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _series_mark(raw: Any) -> SeriesMark | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        return None
+    return SeriesMark(
+        raw["id"],
+        str(raw.get("name") or ""),
+        _int(raw.get("number")),
+        str(raw.get("starts_at") or ""),
+        _int(raw.get("evening")),
+        _int(raw.get("evenings")),
+    )
+
+
+def _closing(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    """A closing record; a later one replaces an earlier one."""
+    count = _int(data["count"])
+    if count is None or count < 0:
+        return
+    organisations = []
+    for item in data.get("organisations") or ():
+        if isinstance(item, dict) and str(item.get("name") or "").strip():
+            organisations.append((str(item.get("id") or ""), str(item["name"]).strip()))
+    completed = _int(data.get("completed"))
+    state.closing = ClosingRecord(
+        count,
+        max(0, _int(data.get("others")) or 0),
+        tuple(dict.fromkeys(organisations)),
+        str(data.get("summary") or ""),
+        completed if completed is not None and completed >= 0 else None,
+        event.at,
+    )
 
 
 def _joined(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
@@ -476,6 +543,12 @@ def _note_redacted(state: MeetingState, event: Event, data: dict[str, Any]) -> N
         note.invited_to = None
 
 
+def _room_theme(state: MeetingState, event: Event, data: dict[str, Any]) -> None:
+    theme = data.get("theme")
+    if isinstance(theme, str) and theme:
+        state.theme = theme  # a name this app does not know is kept, and shown as the default
+
+
 _HANDLERS = {
     "session.created": _session_created,
     "participant.joined": _joined,
@@ -494,6 +567,8 @@ _HANDLERS = {
     "note.added": _note_added,
     "note.edited": _note_edited,
     "note.redacted": _note_redacted,
+    "room.theme": _room_theme,
+    "closing.recorded": _closing,
     **reflecting.HANDLERS,
     **breakout.HANDLERS,
 }

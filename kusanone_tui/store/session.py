@@ -72,9 +72,11 @@ class SessionLog:
         title: str | None = None,
         actor: Actor | None = None,
         place: str | None = None,
+        series: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> SessionLog:
-        """Start a new session file from ``template`` (``place``: where it is held)."""
+        """Start a new session file from ``template`` (``place``: where it is held;
+        ``series``: the series it belongs to and its number, see ``store/series.py``)."""
         path = Path(path)
         if path.exists():
             raise FileExistsError(path)
@@ -85,6 +87,7 @@ class SessionLog:
                 "title": title or template.title.get("ja", template.id),
                 "template": template.to_dict(),
                 **({"place": place} if place else {}),
+                **({"series": dict(series)} if series else {}),
             },
             actor=actor or Actor("facilitator"),
         )

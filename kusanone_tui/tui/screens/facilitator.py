@@ -27,6 +27,7 @@ STAGE_ACTIONS: dict[str, frozenset[str]] = {
     "round": frozenset({"next_turn", "pass_turn", "later", "order", "call"}),
     "reflecting": frozenset({"roles", "phase"}),
     "breakout": frozenset({"new_group", "move_group", "balance", "topic"}),
+    "closing": frozenset({"closing_record"}),
 }
 
 
@@ -50,7 +51,9 @@ class FacilitatorScreen(KScreen):
         Binding("z", "balance", "keys.group_balance"),
         Binding("k", "topic", "keys.group_topic"),
         Binding("u", "backstage", "keys.backstage"),
+        Binding("e", "closing_record", "keys.closing_record"),
         Binding("ctrl+z", "undo", "keys.undo"),
+        Binding("f6", "room_theme", "keys.theme"),
         Binding("f2", "app.show_role('notes')", "keys.notes"),
         Binding("f3", "app.show_role('projector')", "keys.projector"),
     ]
@@ -103,6 +106,12 @@ class FacilitatorScreen(KScreen):
         return frozenset().union(*STAGE_ACTIONS.values(), plugin)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "closing_record":  # in the closing stage, and once the meeting has ended
+            state = self.meeting.state
+            stage = state.stage
+            return (stage is not None and stage.type == "closing") or (
+                stage is None and state.meeting_ended_at is not None
+            )
         if action in STAGE_ACTIONS["round"]:
             return rounds.in_round(self.meeting.state)  # also a plugin stage with turns
         for stage_type, actions in STAGE_ACTIONS.items():
@@ -243,6 +252,13 @@ class FacilitatorScreen(KScreen):
         self.meeting.toggle_pause()
         self._after()
 
+    def action_room_theme(self) -> None:
+        """F6: the room's colours, light (a lit room) or dark; the projector follows."""
+        wanted = "dark" if self.app.projector_theme(self.meeting.state) == "light" else "light"
+        if self.meeting.set_theme(wanted):
+            self.notify(t(f"theme.{wanted}"), timeout=3)
+        self._after()
+
     def action_extend(self) -> None:
         self.meeting.extend()
         self._after()
@@ -342,6 +358,45 @@ class FacilitatorScreen(KScreen):
 
         title = f"{pick(group.name)} — {t('breakout.topic')}"
         self.app.push_screen(EditDialog(title, group.topic), typed)
+
+    def action_closing_record(self) -> None:
+        """``e``: the closing record (head-count, organisations, summary) in a few keys."""
+        from ...closing import ClosingError, record_closing
+        from ...model.events import Actor
+        from ...store.sessions import SessionStore, os_reason
+        from ..closing_dialog import ClosingDialog
+
+        state = self.meeting.state
+        try:
+            registry = SessionStore(self.meeting.log.path.parent).community()
+            names = [group.name for group in registry.groups()]
+        except (OSError, ValueError) as error:
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
+            self.notify(t("closing.unreadable_registry", reason=reason), markup=False)
+            registry, names = None, []
+        mark = state.series
+        last_evening = bool(mark and mark.evening and mark.evening == mark.evenings)
+
+        def recorded(result) -> None:
+            if result is None:
+                return
+            try:
+                with self.meeting.log.action("facilitator", "keys.closing_record"):
+                    event = record_closing(
+                        self.meeting.log, result, registry, Actor("facilitator")
+                    )
+            except ClosingError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            except OSError as error:
+                self.notify(os_reason(error), severity="error", markup=False)
+                return
+            count, orgs = event.data["count"], len(event.data["organisations"])
+            self.notify(t("closing.saved", count=count, orgs=orgs), timeout=4, markup=False)
+            self._after()
+
+        dialog = ClosingDialog(len(state.participants), names, state.closing, last_evening)
+        self.app.push_screen(dialog, recorded)
 
     def action_backstage(self) -> None:
         self.app.open_backstage(self.meeting)

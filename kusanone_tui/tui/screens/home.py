@@ -11,6 +11,7 @@ import time
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, OptionList
 from textual.widgets.option_list import Option
@@ -24,14 +25,22 @@ from ..base import KScreen, Plain, literal
 
 
 class HomeScreen(KScreen):
+    #: The next meeting of each series starts with its number key (or Enter on its line).
+    BINDINGS = [
+        Binding(str(n), f"start_next({n - 1})", "keys.next_meeting", show=n == 1, key_display="1-9")
+        for n in range(1, 10)
+    ]
+
     def __init__(self, store: SessionStore) -> None:
         super().__init__()
         self.store = store
+        self._next: list[tuple[object, object]] = []  # (series, occurrence), in list order
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
             yield Plain(t("app.tagline"), classes="muted")
+            yield from self._next_meetings()
             yield Plain(t("home.start"), classes="pane-title")
             yield OptionList(*self._template_options(), id="home-templates")
             yield Plain(t("home.resume"), classes="pane-title")
@@ -56,6 +65,54 @@ class HomeScreen(KScreen):
                 yield Plain(literal(line), classes="muted home-unreadable")
             yield OptionList(Option(t("home.demo"), id="demo"), id="home-demo")
         yield Footer()
+
+    def _next_meetings(self) -> ComposeResult:
+        """「次回：1月24日（土）14:00 第8回 まんまの会 夢プラザ」, one line per series."""
+        from ...series_cli import next_line
+        from ...store.series import SeriesBook
+
+        book = SeriesBook(self.store.root)
+        try:
+            self._next = [(series, book.next(series)) for series in book.all()]
+        except (OSError, ValueError) as error:  # an unreadable series file: said, not a crash
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
+            yield Plain(literal(t("home.unreadable", name="series.jsonl", reason=reason)))
+            return
+        if not self._next:
+            return
+        yield Plain(t("series.home_title"), classes="pane-title")
+        options = [
+            Option(literal(f"{n}  {next_line(series, occurrence)}"), id=f"next:{n - 1}")
+            for n, (series, occurrence) in enumerate(self._next, start=1)
+        ]
+        yield OptionList(*options, id="home-next")
+
+    def action_start_next(self, index: int) -> None:
+        """Create the next meeting of the ``index``-th series and open it."""
+        if not 0 <= index < len(self._next):
+            return
+        from ...calendar_export import meeting_title
+        from ...store.series import SeriesBook
+
+        series, occurrence = self._next[index]
+        if occurrence is None:
+            self.notify(t("series.no_next", name=series.name), markup=False)
+            return
+        try:
+            template = self._template(occurrence.template)
+            log = SeriesBook(self.store.root).create_next(
+                series, template, meeting_title(occurrence), occurrence
+            )
+        except TemplateError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        except OSError as error:  # a read-only or full store: a notice, the app goes on
+            message = t(
+                "cli.os_error", path=error.filename or self.store.root, reason=os_reason(error)
+            )
+            self.notify(message, severity="error", markup=False)
+            return
+        self.app.open_log(log, "facilitator")
 
     def _template(self, ref: str):
         host = self.app.plugins
@@ -84,10 +141,14 @@ class HomeScreen(KScreen):
 
     def on_mount(self) -> None:
         self.app.title = t("home.title")
+        if self._next:
+            self.query_one("#home-next", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         choice = event.option.id or ""
-        if choice.startswith("tpl:"):
+        if choice.startswith("next:"):
+            self.action_start_next(int(choice[5:]))
+        elif choice.startswith("tpl:"):
             try:
                 log = self.store.create(self._template(choice[4:]))
             except OSError as error:  # a read-only or full store: a notice, the app goes on
