@@ -34,6 +34,10 @@ test = ["pytest", "pytest-asyncio"]
 [tool.setuptools]
 packages = ["kusanone_{name}"]
 
+# The template file beside the module is part of the package, in a wheel too.
+[tool.setuptools.package-data]
+kusanone_{name} = ["*.toml"]
+
 [tool.pytest.ini_options]
 pythonpath = ["."]
 asyncio_mode = "auto"
@@ -48,48 +52,33 @@ One stage type, "{name}", with a facilitator panel and a projector view, one com
 kusanone explains every hook.
 """
 
+from pathlib import Path
+
 from rich.text import Text
 
 from kusanone_tui import hookimpl
 from kusanone_tui.plugin_types import Command, StageType, TemplateSource
 
 __version__ = "0.1.0"
+KUSANONE_API = ">=1.0,<2"  # the plugin API versions this plugin works with
 
-TEMPLATE = """
-[template]
-id = "{name}_kai"
-title = {{ ja = "{name} の会", en = "{name} meeting" }}
-minutes = 30
-
-[[stages]]
-id = "opening"
-type = "opening"
-title = {{ ja = "はじめに", en = "Welcome" }}
-minutes = 5
-
-[[stages]]
-id = "main"
-type = "{name}"
-title = {{ ja = "{name}", en = "{name}" }}
-minutes = 20
-
-[[stages]]
-id = "closing"
-type = "closing"
-title = {{ ja = "おわりに", en = "Closing" }}
-minutes = 5
-"""
+# The meeting template is a file beside this module ({name}_kai.toml), installed with it.
+TEMPLATE = (Path(__file__).parent / "{name}_kai.toml").read_text("utf-8")
 
 
 def count(api_or_view):
-    """How many times "j" was pressed: worked out from the plugin's own events."""
-    return sum(1 for event in api_or_view.events if event.kind.endswith(":pressed"))
+    """How many times "j" was pressed: worked out from the plugin's own events. Works with the
+    API (where ``events`` is a method) and with a view (where it is a tuple)."""
+    events = api_or_view.events
+    events = events() if callable(events) else events
+    return sum(1 for event in events if event.kind.endswith(":pressed"))
 
 
 def panel(api, state):
-    # The facilitator's panel: it may show anything of this plugin's own.
+    # The facilitator's panel. The facilitator's screen is often the one on the wall: show
+    # only what the room may see while api.wall_safe is True (it is, unless in the private view).
     label = api.text({{"ja": "j を押した回数", "en": "Presses of j"}})
-    return Text(f"{{label}}: {{len(api.events())}}")
+    return Text(f"{{label}}: {{count(api)}}")
 
 
 def projector(view):
@@ -119,6 +108,31 @@ def register_templates(register):
     register(TemplateSource("{name}_kai", TEMPLATE))
 '''
 
+TEMPLATE_TOML = """\
+[template]
+id = "{name}_kai"
+title = { ja = "{name} の会", en = "{name} meeting" }
+minutes = 30
+
+[[stages]]
+id = "opening"
+type = "opening"
+title = { ja = "はじめに", en = "Welcome" }
+minutes = 5
+
+[[stages]]
+id = "main"
+type = "{name}"
+title = { ja = "{name}", en = "{name}" }
+minutes = 20
+
+[[stages]]
+id = "closing"
+type = "closing"
+title = { ja = "おわりに", en = "Closing" }
+minutes = 5
+"""
+
 TEST = '''\
 """The plugin, driven as a facilitator would. Run: python -m pytest"""
 
@@ -138,6 +152,15 @@ async def test_the_stage_counts_presses(kusanone_pilot):
 
 def test_the_plugin_says_what_it_is():
     assert kusanone_{name}.__version__
+
+
+def test_count_reads_the_api_and_a_view(kusanone_session):
+    from kusanone_tui.api import PluginAPI
+
+    api = PluginAPI("{name}", kusanone_session)
+    api.append("pressed", {{}}, visibility="public")
+    assert kusanone_{name}.count(api) == 1
+    assert kusanone_{name}.count(api.public_view(None)) == 1
 '''
 
 README = """\
@@ -167,6 +190,9 @@ def write_plugin(name: str, where: Path) -> Path:
     values = {"name": name, "dash": dash}
     (folder / "pyproject.toml").write_text(PYPROJECT.format(**values), "utf-8")
     (package / "__init__.py").write_text(MODULE.format(**values), "utf-8")
+    (package / f"{name}_kai.toml").write_text(
+        TEMPLATE_TOML.replace("{name}", name).lstrip("\n"), "utf-8"
+    )
     (folder / "tests" / f"test_{name}.py").write_text(TEST.format(**values), "utf-8")
     (folder / "README.md").write_text(README.format(**values), "utf-8")
     return folder

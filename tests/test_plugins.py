@@ -295,7 +295,7 @@ def test_the_scaffold_passes_its_own_test(tmp_path):
         timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 passed" in run.stdout
+    assert "3 passed" in run.stdout
     # and it is a real plugin: its template checks with the plugin loaded from its folder
     assert main(["plugin", "new", "tanuki", "--dir", str(tmp_path)]) == 2  # not overwritten
     assert main(["plugin", "new", "Bad Name", "--dir", str(tmp_path)]) == 2

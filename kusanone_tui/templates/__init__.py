@@ -29,9 +29,15 @@ def load(
     """A template by built-in id, by a plugin's template id, or by path to a TOML file.
 
     ``extra_types`` are stage types plugins add; ``extra_templates`` maps a plugin template's
-    id to its TOML text.
+    id to its TOML text. Given neither, an id that is not built in is looked for among the
+    installed plugins' templates (entry points; loose files never run here).
     """
     path = Path(ref).expanduser()
+    is_file = path.suffix == ".toml" or path.exists()
+    if extra_templates is None and not extra_types and not is_file and ref not in builtin_names():
+        # An id, without a plugin host (a script, docs/api.md's example): the installed
+        # plugins' templates and stage types count, as they do for ``kusanone new``/``start``.
+        extra_types, extra_templates = _installed_plugins()
     if path.suffix == ".toml" or path.exists():
         try:
             text = path.read_text("utf-8")
@@ -47,3 +53,12 @@ def load(
         return parse_template(source.read_text("utf-8"), f"{ref}.toml", extra_types)
     known = ", ".join([*builtin_names(), *(extra_templates or {})])
     raise TemplateError(ref, None, f"no such template (built-in: {known}; or give a .toml file)")
+
+
+def _installed_plugins() -> tuple[tuple[str, ...], dict[str, str]]:
+    """The stage types and templates of the installed plugins (entry points; no loose files,
+    which run only for commands that run a meeting)."""
+    from ..plugin_host import PluginHost
+
+    host = PluginHost.discover((), strict=False)
+    return tuple(host.stage_types()), host.templates()
