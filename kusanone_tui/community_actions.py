@@ -32,3 +32,89 @@ def record_entry(log: SessionLog, entry: Mapping[str, Any]) -> bool:
     else:
         registry.add_collaboration(entry["name"], groups=groups, on=entry["date"], session=session)
     return True
+
+
+def change_entry(
+    registry: Registry, action: str, ref: str | None, fields: Mapping[str, Any]
+) -> tuple[str, Any]:
+    """One change from the community screen: ``add`` (``type``, ``name``, ``kind``, ``date``,
+    ``with``: names, comma-separated; a new name becomes a group), ``edit`` (``name``, ``kind``,
+    ``date``, ``count``), ``merge`` (``into``), ``retire`` (``date``) or ``log`` (``date``,
+    ``count``, ``note``) of the entry ``ref``. Returns what to say (``added``, ``edited``, …) and
+    the record. Raises :class:`~kusanone_tui.store.registry.RegistryError` (one line) for a
+    mistake, ``OSError`` when the disk refuses."""
+    from .store.registry import RegistryError, activity_kind, group_kind
+
+    def text(key: str) -> str:
+        return str(fields.get(key) or "").strip()
+
+    def linked() -> list[str]:
+        out = []
+        for name in split(text("with")):
+            hits = registry.lookup(name)
+            out.append(hits[0][1].id if len(hits) == 1 else registry.add_group(name).id)
+        return out
+
+    if action == "add":
+        typ, name = text("type") or "group", text("name")
+        if typ == "group":
+            kind = group_kind(text("kind") or "group")
+            if kind is None:
+                raise RegistryError("kind", value=text("kind"), kinds="group, organisation, 部会")
+            return "added", registry.add_group(name, kind, began=text("date") or None)
+        if typ == "activity":
+            kind = activity_kind(text("kind") or "other")
+            if kind is None:
+                from .store.registry import kinds_line
+
+                raise RegistryError("kind", value=text("kind"), kinds=kinds_line())
+            record = registry.add_activity(name, kind, text("date") or None, tuple(linked()))
+            return "added", record
+        if typ == "collaboration":
+            return "added", registry.add_collaboration(name, tuple(linked()), text("date") or None)
+        if typ == "story":
+            return "added", registry.add_story(name, linked(), text("date") or None)
+        targets = split(text("with"))
+        if not targets:
+            raise RegistryError("need_activity")
+        return "added", registry.post_help(targets[0], name, text("date") or None)
+    assert ref is not None
+    if action == "edit":
+        changes: dict[str, Any] = {"began": text("date") or None}
+        typ = registry.get(ref)[0] if registry.get(ref) else ""
+        if text("name"):
+            record = registry.get(ref)[1]
+            changes["name" if hasattr(record, "name") else "text"] = text("name")
+        if text("kind"):
+            changes["kind"] = text("kind")
+        if typ == "day" and text("count"):
+            changes["count"] = _count(text("count"))
+        return "edited", registry.edit(ref, **changes)
+    if action == "merge":
+        return "merged", registry.merge(ref, text("into"))
+    if action == "retire":
+        return "retired", registry.retire(ref, text("date") or None)
+    if action == "log":
+        return "logged_short", registry.log_day(
+            ref, text("date") or None, _count(text("count")), text("note")
+        )
+    raise RegistryError("field", field=action)
+
+
+def _count(value: str) -> int:
+    from .store.registry import RegistryError
+
+    try:
+        number = int(value)
+    except ValueError:
+        raise RegistryError("count", value=value) from None
+    if number < 0:
+        raise RegistryError("count", value=value)
+    return number
+
+
+def split(text: str) -> list[str]:
+    """Names typed with Japanese or Latin commas."""
+    import re
+
+    return [part.strip() for part in re.split(r"[、,，]", text or "") if part.strip()]

@@ -372,11 +372,17 @@ def _describe(change: dict[str, Any], include_private: bool) -> str:
         detail = t("community.people", count=change.get("helped") or 0)
     elif op == "offer" and include_private:
         detail = f"🔒 {change.get('name')}"
-    key = f"community.op.{op}" if op in OPS else "community.op.other"
-    return f"{when}  {t(key)}  {detail}".rstrip()
+    return f"{when}  {t(OPS.get(op, 'community.op.other'))}  {detail}".rstrip()
 
 
-OPS = ("add", "edit", "merge", "retire", "offer", "close")
+OPS = {
+    "add": "community.op.add",
+    "edit": "community.op.edit",
+    "merge": "community.op.merge",
+    "retire": "community.op.retire",
+    "offer": "community.op.offer",
+    "close": "community.op.close",
+}
 
 
 def cmd_forget(args) -> int:

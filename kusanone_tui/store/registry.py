@@ -96,12 +96,24 @@ def activity_kind(value: str | None) -> str | None:
     for key, titles in _EXTRA_KINDS.items():
         if value in titles.values():
             return key
+    for key in BUILTIN_ACTIVITY_KINDS:  # the name as the screens show it, in either language
+        if value.casefold() in {_title(key, lang).casefold() for lang in ("ja", "en")}:
+            return key
     return None
+
+
+def _title(kind: str, lang: str) -> str:
+    from ..i18n import catalogue
+
+    return catalogue(lang).get(f"community.kind.{kind}", kind)
 
 
 def group_kind(value: str | None) -> str | None:
     value = (value or "").strip()
     value = {"部会": "bukai"}.get(value, KIND_ALIASES.get(value, value))
+    for key in GROUP_KINDS:
+        if value.casefold() in {_title(key, lang).casefold() for lang in ("ja", "en")}:
+            return key
     return value if value in GROUP_KINDS else None
 
 

@@ -117,6 +117,8 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         Binding("f4", "minutes", "keys.minutes"),
         Binding("f5", "private_view", "keys.private_view"),
         Binding("f7", "plugins", "keys.plugins"),
+        Binding("f8", "community", "keys.community"),
+        Binding("f9", "followups", "keys.followups"),
         Binding("ctrl+q", "quit", "keys.quit"),
         # F1–F3 reach their view from anywhere, a dialog or the minutes included: priority, since
         # a modal screen hides the app's other bindings (the screens' own ones fill the key bar).
@@ -405,6 +407,36 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             return self.session_log is not None and record_entry(self.session_log, result)
 
         self.push_screen(RegistryDialog(text), saved)
+
+    def action_community(self) -> None:
+        """The community screen (F8): wall-safe, so the facilitator's screen may open it."""
+        from .community_screen import CommunityScreen
+
+        if self.session_log is None or self.role == "projector":
+            return
+        if not isinstance(self.screen, CommunityScreen):
+            self.push_screen(CommunityScreen(self.registry(), self.attempt))
+
+    def action_followups(self) -> None:
+        """ウラのつづき (F9): the note-taker's app, or the facilitator's in the private view."""
+        from .. import followups
+        from .community_screen import FollowupsDialog
+
+        if self.session_log is None or self.role == "projector":
+            return
+        if self.wall_safe:
+            self.notify(t("followups.private_only"), timeout=3)
+            return
+        root, session = self.session_log.path.parent, self.session_log.session_id
+
+        def load() -> list:
+            return followups.open_followups(root, exclude=session, now=self.now())
+
+        def mark(key: str, status: str) -> None:
+            self.attempt(followups.mark, root, key, status)
+
+        if not isinstance(self.screen, FollowupsDialog):
+            self.push_screen(FollowupsDialog(load, mark))
 
     # -- help and the command palette --------------------------------------------------------------
     def _binding_rows(self) -> list[tuple[str, str]]:
