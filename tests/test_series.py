@@ -312,3 +312,103 @@ def test_plugins_see_supporters_by_name_only(tmp_path) -> None:
     api = PluginAPI("games", store.create(load("teireikai")))
     assert api.supporters() == ("こもれび",)
     assert PluginAPI("games").supporters() == ()
+
+
+# -- on the screens -------------------------------------------------------------------------
+
+SIZE = (140, 40)
+
+
+async def test_the_home_screen_starts_the_next_meeting_with_one_key(tmp_path, clock) -> None:
+    from kusanone_tui.testing import screen_text, wait_until
+    from kusanone_tui.tui.app import KusanoneApp
+    from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
+
+    data = tmp_path / "store"
+    assert run(data, *TEIREIKAI) == 0
+    assert run(data, *MANMA) == 0
+    store = SessionStore(data)
+    app = KusanoneApp(store=store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "次回の会" in screen_text(app))
+        text = screen_text(app)
+        assert "2  次回：1月24日（土）14:00 第8回 まんまの会 夢プラザ" in text
+        assert "1  次回：1月21日（水）14:00 第32回 定例会 阪南市役所" in text
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        await wait_until(pilot, lambda: "第8回 まんまの会" in screen_text(app))
+    [info] = store.list()
+    assert (info.title, info.template) == ("第8回 まんまの会", "kazokukai")
+    state = store.open(info.id).state()
+    assert state.place == "夢プラザ" and state.series.starts_at == "2026-01-24T14:00"
+
+
+async def test_the_closing_record_in_a_few_keys_on_the_wall(tmp_path, clock) -> None:
+    from textual.widgets import Input
+
+    from kusanone_tui.testing import screen_text, wait_until
+    from kusanone_tui.tui.app import KusanoneApp
+    from kusanone_tui.tui.closing_dialog import ClosingDialog
+
+    data = tmp_path / "store"
+    assert run(data, *TEIREIKAI) == 0
+    assert run(data, "next", "定例会") == 0
+    store = SessionStore(data)
+    store.community().add_group("阪南市社会福祉協議会", "organisation")
+    [info] = store.list()
+    log = store.open(info.id, clock=clock)
+    meeting = Meeting(log)
+    meeting.join("ないしょのなまえ", show_name=False)
+    meeting.join("あお")
+    meeting.start_stage(len(log.state().template.stages) - 1)  # the closing stage
+    app = KusanoneApp(log, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClosingDialog))
+        await pilot.press("3")  # ほかに 3人
+        await wait_until(pilot, lambda: "合計 5人" in screen_text(app))
+        assert "ないしょのなまえ" not in screen_text(app)  # the wall sees counts, not names
+        await pilot.press("tab", "space")  # tick the organisation from the registry
+        await pilot.press("tab", *"まんまの会", "enter")  # add one on the spot
+        await pilot.press("tab", *"近況を伝え合いました", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ClosingDialog))
+        closing = log.state().closing
+        assert closing is not None
+        assert (closing.count, closing.others) == (5, 3)
+        assert [name for _, name in closing.organisations] == ["阪南市社会福祉協議会", "まんまの会"]
+        assert closing.summary == "近況を伝え合いました"
+        # opened again, it shows what was recorded; a bad number keeps it open with one line
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClosingDialog))
+        assert app.screen.query_one("#closing-others", Input).value == "3"
+        app.screen.query_one("#closing-others", Input).value = "たくさん"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "0 以上の整数で" in screen_text(app))
+        assert isinstance(app.screen, ClosingDialog)
+        await pilot.press("escape")
+    assert "まんまの会" in [g.name for g in store.community().groups()]
+
+
+# -- the docs -------------------------------------------------------------------------------
+
+
+def test_the_docs_examples_make_the_three_series_of_the_talk(tmp_path, capsys) -> None:
+    import re
+    import shlex
+
+    root = Path(__file__).resolve().parent.parent
+    page = (root / "docs" / "series.md").read_text("utf-8")
+    block = re.search(r"```sh\n(.*?)```", page, re.S).group(1).replace("\\\n", " ")
+    adds = [
+        shlex.split(line) for line in block.splitlines() if line.startswith("kusanone series add")
+    ]
+    assert len(adds) == 3
+    data = tmp_path / "store"
+    for words in adds:
+        assert run(data, *words[1:]) == 0, words
+    names = [s.name for s in SeriesBook(data).all()]
+    assert names == ["定例会", "まんまの会", "連続講座"]
+    readme = (root / "README.md").read_text("utf-8")
+    for command in ("series", "next", "calendar", "close", "supporters"):
+        assert f"`kusanone {command}" in readme, command
+        assert f"kusanone {command}" in page, command
