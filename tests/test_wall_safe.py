@@ -62,7 +62,8 @@ def _assert_clean(text: str, where: str) -> None:
 
 
 async def _look(app, pilot, where: str) -> str:
-    await pilot.pause()
+    # pilot.press has waited for the key to be handled; draw from the log now and wait for the
+    # redraw, so an absent marker is absent from a screen that had the chance to show it
     app.refresh_now()
     await pilot.pause()
     text = screen_text(app)
