@@ -319,7 +319,8 @@ class PluginAPI:
 
     def label(self, person: Participant | str, audience: str = "room") -> str:
         """The name of ``person`` (a participant or their id) as ``audience`` may see it:
-        ``"room"`` (the projector and the wall: their name unless they said no, else ``#2``),
+        ``"room"`` (the projector and the wall: their name unless they said no, else the
+        label the screens show, 「参加者2」 / "Participant 2"),
         ``"minutes"`` (only when they agreed to be named in the minutes) or ``"private"``
         (their name; while :attr:`wall_safe` the room's label instead). An unknown id gives
         ``"?"``."""
@@ -332,7 +333,7 @@ class PluginAPI:
         if audience == "private" and self.wall_safe:
             audience = "room"
         shown = {"room": "public", "minutes": "minutes", "private": "private"}[audience]
-        return participant_label(state, state.participants[pid], shown)
+        return participant_label(state, state.participants[pid], shown, _anonymous)
 
     def html_page(self, markdown: str, title: str, css: str = "") -> str:
         """One printable HTML file from Markdown, as the core's minutes are made: no raw HTML,
@@ -384,6 +385,13 @@ class PluginAPI:
     def public_view(self, room: ProjectorView) -> PublicView:
         events = tuple(e for e in self.events() if e.data.get("visibility") in ("public", "live"))
         return PublicView(room, events, self.settings, self.lang, self.now())
+
+
+def _anonymous(number: int) -> str:
+    """The label of someone not named: the same words the screens and the minutes use."""
+    from .i18n import t
+
+    return t("people.anonymous", n=number)
 
 
 def load_plugin_settings(store: Path) -> dict[str, dict[str, Any]]:

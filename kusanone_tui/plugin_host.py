@@ -54,8 +54,8 @@ FROM_FLAG = "--plugins-dir"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 T = TypeVar("T")
 
-#: What each register hook accepts.
-_REGISTERED: dict[str, type] = {
+#: What each register hook accepts: every record a plugin can register (the docs test reads it).
+REGISTERED: dict[str, type] = {
     "register_stage_types": StageType,
     "register_panels": Panel,
     "register_commands": Command,
@@ -442,7 +442,7 @@ class PluginHost:
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a register hook and gather what each plugin registered, tagged by plugin."""
-        expected = _REGISTERED[hook]
+        expected = REGISTERED[hook]
         gathered: list[tuple[str, Any]] = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             name = impl.plugin_name

@@ -13,14 +13,16 @@ import pytest
 from rich.text import Text
 
 from kusanone_tui import Actor, hooks, plugin_types
-from kusanone_tui.api import PluginAPI, PublicView
+from kusanone_tui.api import MinutesView, PluginAPI, PublicView, ReportData
+from kusanone_tui.model.state import MeetingState, Note, Participant
 from kusanone_tui.model.views import projector_view
-from kusanone_tui.plugin_host import PluginHost
+from kusanone_tui.plugin_host import REGISTERED, PluginHost
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
 
 PAGE = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text("utf-8")
-RECORDS = ("StageType", "Panel", "Command", "TemplateSource", "MinutesSection", "ReportFigure")
+#: Every record a plugin can register, from the host's own list (a new one must be documented).
+RECORDS = tuple(sorted({cls.__name__ for cls in REGISTERED.values()}))
 
 
 def hook_specs() -> dict[str, types.FunctionType]:
@@ -95,6 +97,72 @@ def test_every_member_of_the_public_view_is_documented() -> None:
     members |= {name for name, _ in inspect.getmembers(PublicView) if not name.startswith("_")}
     missing = sorted(name for name in members if f"`view.{name}" not in PAGE)
     assert not missing, f"document these PublicView members in docs/plugins.md: {missing}"
+
+
+def _members(cls: type) -> set[str]:
+    """Fields, properties and public methods of a (data)class."""
+    names = {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+    names |= {
+        name
+        for name, value in vars(cls).items()
+        if not name.startswith("_") and (isinstance(value, property) or callable(value))
+        and not isinstance(value, type)
+    }
+    return names
+
+
+@pytest.mark.parametrize(
+    ("cls", "prefix", "heading"),
+    [
+        (MinutesView, "view", "`MinutesSection`"),
+        (ReportData, "data", "`ReportFigure`"),
+    ],
+)
+def test_every_member_of_what_sections_and_figures_receive_is_documented(cls, prefix, heading):
+    body = sections(part("Records"))[heading]
+    missing = sorted(name for name in _members(cls) if f"`{prefix}.{name}" not in body)
+    assert not missing, f"docs/plugins.md ({heading}): document {cls.__name__}'s {missing}"
+
+
+@pytest.mark.parametrize(
+    ("cls", "prefix", "heading"),
+    [
+        (MeetingState, "state", "`MeetingState`"),
+        (Participant, "person", "`Participant`"),
+        (Note, "note", "`Note`"),
+    ],
+)
+def test_every_field_of_the_state_a_plugin_reads_is_documented(cls, prefix, heading):
+    documented = sections(part("What a plugin receives"))
+    (body,) = [text for title, text in documented.items() if title.startswith(heading)]
+    missing = sorted(name for name in _members(cls) if f"`{prefix}.{name}" not in body)
+    assert not missing, f"docs/plugins.md ({heading}): document {missing}"
+
+
+def test_store_entries_and_fixtures_are_documented() -> None:
+    from kusanone_tui.store.sessions import SessionInfo
+
+    body = part("What a plugin receives")
+    missing = [f"info.{name}" for name in _members(SessionInfo) if f"`info.{name}" not in body]
+    assert not missing
+    testing = (Path(__file__).resolve().parent.parent / "kusanone_tui" / "testing.py").read_text()
+    fixtures = re.findall(r"@pytest.fixture\n    def (\w+)", testing)
+    assert {"kusanone_store", "kusanone_session", "kusanone_pilot"} <= set(fixtures)
+    helpers = ["screen_text", "wait_until", "FakeClock"]
+    undocumented = [name for name in [*fixtures, *helpers] if f"`{name}" not in PAGE]
+    assert not undocumented, f"docs/plugins.md: document {undocumented}"
+
+
+def test_the_cli_parser_options_a_subcommand_inherits_are_documented() -> None:
+    import argparse
+
+    from kusanone_tui.cli import _common
+
+    parser = argparse.ArgumentParser()
+    _common(parser, top=False)
+    inherited = [a.option_strings[0] for a in parser._actions if a.option_strings[0] != "-h"]
+    body = sections(part("Records"))["`CliCommand`"]
+    assert inherited and all(f"`{option}" in body for option in inherited), inherited
 
 
 def _constructor(cls: type) -> str:
