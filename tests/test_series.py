@@ -325,8 +325,8 @@ async def test_the_home_screen_starts_the_next_meeting_with_one_key(tmp_path, cl
     from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
 
     data = tmp_path / "store"
+    assert run(data, *MANMA) == 0  # added first, but its next meeting comes later: listed 2nd
     assert run(data, *TEIREIKAI) == 0
-    assert run(data, *MANMA) == 0
     store = SessionStore(data)
     app = KusanoneApp(store=store, clock=clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -24,6 +24,10 @@ from ...templates import load as load_template
 from ..base import KScreen, Plain, literal
 
 
+def _when(occurrence) -> str:
+    return occurrence.key if occurrence is not None else ""
+
+
 class HomeScreen(KScreen):
     #: The next meeting of each series starts with its number key (or Enter on its line).
     BINDINGS = [
@@ -73,7 +77,9 @@ class HomeScreen(KScreen):
 
         book = SeriesBook(self.store.root)
         try:
-            self._next = [(series, book.next(series)) for series in book.all()]
+            found = [(series, book.next(series)) for series in book.all()]
+            # soonest first; a series with nothing planned at the end
+            self._next = sorted(found, key=lambda pair: (pair[1] is None, _when(pair[1])))
         except (OSError, ValueError) as error:  # an unreadable series file: said, not a crash
             reason = os_reason(error) if isinstance(error, OSError) else str(error)
             yield Plain(literal(t("home.unreadable", name="series.jsonl", reason=reason)))
