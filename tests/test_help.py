@@ -11,9 +11,11 @@ from kusanone_tui.meeting import Meeting
 from kusanone_tui.plugin_host import PluginHost
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.dialogs import HelpDialog, Palette
+from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
+from kusanone_tui.tui.screens.notes import NotesScreen
 
 #: Textual's own English texts that must not reach a Japanese screen.
 TEXTUAL_ENGLISH = (
@@ -48,6 +50,11 @@ def meeting_in(tmp_path, clock, stages: int) -> object:
     return log
 
 
+def on(app, cls) -> bool:
+    """The app shows a screen of ``cls``, mounted."""
+    return isinstance(app.screen, cls) and app.screen.is_mounted
+
+
 def help_rows(app) -> list[tuple[str, str]]:
     assert isinstance(app.screen, HelpDialog)
     return app.screen.rows
@@ -57,9 +64,9 @@ def help_rows(app) -> list[tuple[str, str]]:
 async def test_help_lists_each_key_once_in_japanese(tmp_path, clock, stages):
     app = KusanoneApp(meeting_in(tmp_path, clock, stages), clock=clock, plugins=plugins())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         await pilot.press("question_mark")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, HelpDialog) and help_rows(app))
         rows = help_rows(app)
         keys = [key for key, _ in rows]
         labels = [label for _, label in rows]
@@ -77,9 +84,9 @@ async def test_help_lists_each_key_once_in_japanese(tmp_path, clock, stages):
 async def test_help_lists_what_acts_in_the_stage_at_hand(tmp_path, clock):
     app = KusanoneApp(meeting_in(tmp_path, clock, 2), clock=clock, plugins=plugins())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         await pilot.press("question_mark")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, HelpDialog) and help_rows(app))
         labels = {label for _, label in help_rows(app)}
         assert {"次の人", "パス", "あとで", "順番", "指名", "次へ", "戻る"} <= labels  # the round
         assert not labels & {"役割", "フェーズ", "グループ追加", "グループ移動", "テーマ"}
@@ -94,9 +101,9 @@ async def test_a_plugin_stage_lists_its_own_keys_once(tmp_path, clock):
         meeting.next_stage()
     app = KusanoneApp(log, clock=clock, plugins=host)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         await pilot.press("question_mark")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, HelpDialog) and help_rows(app))
         rows = help_rows(app)
         labels = [label for _, label in rows]
         assert "組み合わせを作る" in labels and "次の回へ" in labels  # the games' own keys
@@ -109,42 +116,38 @@ async def test_a_plugin_stage_lists_its_own_keys_once(tmp_path, clock):
 async def test_escape_question_mark_and_q_close_the_help(tmp_path, clock, key):
     app = KusanoneApp(meeting_in(tmp_path, clock, 2), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         below = app.screen
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: on(app, HelpDialog) and help_rows(app))
         assert isinstance(app.screen, HelpDialog)
         await pilot.press(key)
-        await pilot.pause(0.1)
-        assert app.screen is below
+        await wait_until(pilot, lambda: app.screen is below)
 
 
 async def test_help_closes_after_f2_then_f1(tmp_path, clock):
     """After F2 → F1 the key list still opens and closes (the issue's navigation finding)."""
     app = KusanoneApp(meeting_in(tmp_path, clock, 2), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         await pilot.press("f2")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: on(app, NotesScreen))
         await pilot.press("f1")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         below = app.screen
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: on(app, HelpDialog) and help_rows(app))
         assert isinstance(app.screen, HelpDialog)
-        for key in ("escape",):
-            await pilot.press(key)
-            await pilot.pause(0.1)
-        assert app.screen is below
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is below)
 
 
 async def test_the_palette_speaks_japanese_and_lists_what_acts_now(tmp_path, clock):
     app = KusanoneApp(meeting_in(tmp_path, clock, 1), clock=clock, plugins=plugins())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         await pilot.press("ctrl+p")
-        await pilot.pause(0.6)
-        assert isinstance(app.screen, Palette)
+        await wait_until(pilot, lambda: on(app, Palette))
         box = app.screen.query_one("CommandInput")
         assert box.placeholder == catalogue("ja")["palette.placeholder"] == "コマンドを検索…"
         text = screen_text(app)
@@ -158,32 +161,36 @@ async def test_the_palette_speaks_japanese_and_lists_what_acts_now(tmp_path, clo
             assert english not in titles
         assert "組み合わせを作る" not in titles  # a plugin key of another stage type
         await pilot.press(*"zzzq")
-        await pilot.pause(0.8)
-        text = screen_text(app)
-        assert "見つかりません" in text and "No matches" not in text
+        await wait_until(pilot, lambda: "見つかりません" in screen_text(app))
+        assert "No matches" not in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         assert not isinstance(app.screen, Palette)
 
 
 async def test_the_colour_palette_speaks_japanese(tmp_path, clock):
     app = KusanoneApp(meeting_in(tmp_path, clock, 1), clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         app.search_themes()
-        await pilot.pause(0.3)
-        assert app.screen.query_one("CommandInput").placeholder == "配色を検索…"
+        await wait_until(pilot, lambda: on(app, Palette))
+        await wait_until(
+            pilot, lambda: app.screen.query_one("CommandInput").placeholder == "配色を検索…"
+        )
 
 
 async def test_english_help_and_palette(tmp_path, clock):
     set_language("en")
     app = KusanoneApp(meeting_in(tmp_path, clock, 2), clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on(app, FacilitatorScreen))
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: on(app, HelpDialog) and help_rows(app))
         labels = [label for _, label in help_rows(app)]
         assert "Next person" in labels and "Next field" in labels
         await pilot.press("escape", "ctrl+p")
-        await pilot.pause(0.3)
-        assert app.screen.query_one("CommandInput").placeholder == "Search for commands…"
+        await wait_until(pilot, lambda: on(app, Palette))
+        await wait_until(
+            pilot,
+            lambda: app.screen.query_one("CommandInput").placeholder == "Search for commands…",
+        )

@@ -8,7 +8,7 @@ import sys
 from kusanone_tui.meeting import Meeting
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 
 SIZE = (140, 40)
@@ -34,7 +34,7 @@ async def test_projector_shows_stage_rules_speakers_and_public_notes_only(tmp_pa
     notes.add_note(f"{PRIVATE} ウラの話", "private", participant_id=hidden)
     app = KusanoneApp(log, role="projector", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: PUBLIC in screen_text(app))
         text = screen_text(app)
         svg = app.export_screenshot()
         assert "近況報告" in text
@@ -47,7 +47,8 @@ async def test_projector_shows_stage_rules_speakers_and_public_notes_only(tmp_pa
             assert marker not in text and marker not in svg
         # a pass leaves no trace on the projector
         meeting.pass_turn()
-        await pilot.pause(0.3)
+        # first the change a pass makes (the next person speaks), then what must not show
+        await wait_until(pilot, lambda: "参加者" in speaking(app))
         text = screen_text(app)
         assert "パス" not in text.replace("パスしてよい", "")
         # no key changes the meeting from the projector
@@ -55,6 +56,11 @@ async def test_projector_shows_stage_rules_speakers_and_public_notes_only(tmp_pa
         await pilot.press("n", "t", "s", "space", "plus", "a")
         await pilot.pause()
         assert len(log.events()) == before
+
+
+def speaking(app) -> str:
+    """The projector's line that says who speaks now."""
+    return next((line for line in screen_text(app).splitlines() if "いま話している人" in line), "")
 
 
 async def test_projector_follows_another_process_and_stays_private(tmp_path, clock):
@@ -70,13 +76,11 @@ notes.add_note("{PUBLIC} みんなへ", "public")
 """
     app = KusanoneApp(log, role="projector", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: "みどり" in speaking(app))  # drawn, before the writer
         assert PUBLIC not in screen_text(app)
         subprocess.run([sys.executable, "-c", writer, str(log.path)], check=True, timeout=60)
-        for _ in range(50):  # the app looks at the file every 0.1 s
-            await pilot.pause(0.1)
-            if PUBLIC in screen_text(app):
-                break
+        # the app looks at the file every 0.1 s
+        await wait_until(pilot, lambda: PUBLIC in screen_text(app))
         text, svg = screen_text(app), app.export_screenshot()
         assert PUBLIC in text
         for marker in (MINUTES, PRIVATE):
@@ -88,12 +92,10 @@ async def test_a_redaction_elsewhere_clears_the_projector(tmp_path, clock):
     note = Meeting(log, "notes").add_note(f"{PUBLIC} あとで消す", "public")
     app = KusanoneApp(log, role="projector", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
-        assert PUBLIC in screen_text(app)
+        await wait_until(pilot, lambda: PUBLIC in screen_text(app))
         other = type(log).open(log.path)  # the note-taker's own handle
         other.redact(note)
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if PUBLIC not in screen_text(app):
-                break
+        Meeting(other, "notes").add_note("LATERxMARK", "public")
+        # the board was drawn again after the redaction (the later note shows), and then:
+        await wait_until(pilot, lambda: "LATERxMARK" in screen_text(app))
         assert PUBLIC not in screen_text(app)
