@@ -158,6 +158,15 @@ class Meeting:
             return None
         return self._append("timer.extended", {"seconds": seconds})
 
+    @undoable("keys.theme")
+    def set_theme(self, theme: str) -> Event | None:
+        """The room's theme (``"light"`` or ``"dark"``): every screen of the session follows."""
+        from .model.template import THEMES
+
+        if theme not in THEMES or theme == self.state.theme:
+            return None
+        return self._append("room.theme", {"theme": theme})
+
     # -- the round of updates ------------------------------------------------------------------
     @undoable("keys.order")
     def start_round(self, mode: str = "seating") -> Event | None:

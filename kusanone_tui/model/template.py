@@ -28,6 +28,9 @@ CORE_STAGE_TYPES: tuple[str, ...] = (
     "free",  # 自由な時間
 )
 
+#: The room's themes a template may choose (``theme = "light"``): the projector's colours.
+THEMES: tuple[str, ...] = ("light", "dark")
+
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _KNOWN_STAGE_KEYS = {"id", "type", "title", "minutes", "rules", "note"}
 
@@ -77,15 +80,19 @@ class Template:
     minutes: float
     stages: tuple[Stage, ...]
     description: Mapping[str, str] = field(default_factory=dict)
+    theme: str | None = None  # the room's theme: "light" (a lit room) or "dark"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "title": dict(self.title),
             "minutes": self.minutes,
             "description": dict(self.description),
             "stages": [stage.to_dict() for stage in self.stages],
         }
+        if self.theme:
+            out["theme"] = self.theme
+        return out
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], source: str = "<session>") -> Template:
@@ -102,7 +109,7 @@ class Template:
 
 
 def _meta(raw: Mapping[str, Any]) -> dict[str, Any]:
-    meta = {k: raw[k] for k in ("id", "title", "minutes", "description") if k in raw}
+    meta = {k: raw[k] for k in ("id", "title", "minutes", "description", "theme") if k in raw}
     if not meta.get("description"):  # to_dict() writes {} for a template without one
         meta.pop("description", None)
     return meta
@@ -239,6 +246,13 @@ def _build(
     except ValueError as error:
         raise fail(str(error), _key_line(text, "title", meta_line, meta_end) or meta_line) from None
 
+    theme = meta.get("theme")
+    if theme is not None and theme not in THEMES:
+        raise fail(
+            f"theme must be one of {', '.join(THEMES)}, not {theme!r}",
+            _key_line(text, "theme", meta_line, meta_end) or meta_line,
+        )
+
     stages_raw = raw.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
         raise fail("a template needs at least one [[stages]] entry", meta_line)
@@ -293,4 +307,4 @@ def _build(
             f"the stages add up to {planned:g} minutes, more than the planned {total:g}",
             _key_line(text, "minutes", meta_line, meta_end) or meta_line,
         )
-    return Template(template_id, title, total, tuple(stages), description)
+    return Template(template_id, title, total, tuple(stages), description, theme)

@@ -224,6 +224,7 @@ class ProjectorView:
     #: groups of the report-back whose summary is kept for the minutes only (no text here)
     summary_in_minutes: tuple[Mapping[str, str], ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)  # present people, as the room sees
+    note: Mapping[str, str] = field(default_factory=dict)  # the stage's note (a break's words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,4 +351,5 @@ def projector_view(
         report=report,
         summary_in_minutes=kept,
         labels={p.id: label(p.id) or "" for p in state.participants.values() if p.present},
+        note=stage.note if stage else {},
     )
