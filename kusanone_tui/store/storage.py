@@ -1,10 +1,19 @@
 """A TinyDB ``Storage`` that is crash-safe, shared by processes, and cheap to append to.
 
+NOTE for code that reads the log's lines itself (e.g. a fast event-reading path): besides the
+document lines ``{"t": table, "id": n, "doc": {...}}`` there are *table lines*
+``{"t": table, "next": n}`` (no ``"doc"``): the table exists (also when empty) and ids below ``n``
+are taken. :func:`decode_line` returns ``None`` for them, :func:`decode_record` returns
+``(table, n, None)``; skip them, never count them as damage. A rewrite writes them after the
+table's documents, and only for a table that is empty or whose highest id was removed, so a
+session's ``events`` table (never emptied, never removed from) does not get one in practice.
+
 TinyDB's default JSON storage rewrites the whole file on every insert, in place: a crash mid-write
 corrupts it, two processes lose each other's writes, and an insert costs more as the log grows.
 This storage keeps TinyDB's interface and changes what happens on disk:
 
-* The file is a log of lines, ``<crc32> <json>\\n``, each holding one document of one table.
+* The file is a log of lines, ``<crc32> <json>\\n``, each holding one document of one table
+  (or a table line, see above: an empty table, and the high-water mark of its ids, survive).
   An insert appends one line under an inter-process lock and fsyncs it: the cost does not grow
   with the log, and an acknowledged insert survives ``kill -9``.
 * Anything else TinyDB writes (an update, a removal, a redaction) rewrites the file atomically:
@@ -27,10 +36,24 @@ This storage keeps TinyDB's interface and changes what happens on disk:
 * An append that fails part-way (``ENOSPC``, ``EIO``) cuts the file back to where it was, so a
   full disk leaves no cut-off line; the caller gets the ``OSError``.
 * Files are created ``0600``, their folder ``0700``.
+
+What TinyDB's own storages guarantee holds here too (TinyDB's test suite runs on this storage,
+``tests/tinydb_contract``): a write that fails (a document JSON cannot encode, an update function
+that raises) changes neither the file nor memory; ``read()`` hands TinyDB a copy; documents are
+kept as JSON gives them back; ``all()`` is in insertion order, also after a rewrite; ids are never
+handed out twice (the next id comes from the persisted high-water mark, not from the documents
+present; only ``truncate()`` starts a table again at 1, as in TinyDB). Where the design must
+differ, it refuses clearly: ``access_mode='r'`` opens read-only (no file, folder or lock is
+created; writes raise :class:`LogReadOnly`), any other mode than ``r``/``r+`` and any
+``encoding`` but UTF-8 raise ``ValueError``, as does ``indent`` (one line per document); other
+``json.dumps`` options raise ``TypeError``. ``create_dirs`` is false by default, as in TinyDB (a
+missing folder raises ``FileNotFoundError``); :class:`LogDB` makes the folder unless told not to.
+The lock file ``.<name>.lock`` stays beside the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import json
@@ -45,7 +68,7 @@ from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from .lock import LockTimeout, WriterLock
 
@@ -98,15 +121,34 @@ class Change:
         return self.reset or bool(self.appended)
 
 
+def _frame(record: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"%08x %s\n" % (zlib.crc32(body), body), body
+
+
 def encode_line(table: str, doc_id: int, doc: Mapping[str, Any]) -> bytes:
-    body = json.dumps(
-        {"t": table, "id": doc_id, "doc": doc}, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
-    return b"%08x %s\n" % (zlib.crc32(body), body)
+    return _frame({"t": table, "id": doc_id, "doc": doc})[0]
 
 
-def decode_line(line: bytes) -> tuple[str, int, dict[str, Any]] | None:
-    """One line without its newline, or ``None`` when it fails its checksum or shape."""
+def encode_table_line(table: str, next_id: int) -> bytes:
+    """A table line: ``table`` exists (even empty) and its ids below ``next_id`` are taken."""
+    return _frame({"t": table, "next": next_id})[0]
+
+
+def _encode_doc(table: str, doc_id: int, doc: Mapping[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """The document's line and the document as it will read back (JSON's types)."""
+    if not isinstance(table, str):
+        raise TypeError(f"table name must be a string, not {type(table).__name__}")
+    line, body = _frame({"t": table, "id": doc_id, "doc": doc})
+    stored = json.loads(body)["doc"]
+    if not isinstance(stored, dict):
+        raise ValueError("Document is not a Mapping")
+    return line, stored
+
+
+def decode_record(line: bytes) -> tuple[str, int, dict[str, Any] | None] | None:
+    """One line without its newline: ``(table, id, doc)`` for a document, ``(table, next_id,
+    None)`` for a table line, ``None`` when it fails its checksum or shape."""
     if len(line) < 10 or line[8:9] != b" ":
         return None
     body = line[9:]
@@ -114,12 +156,40 @@ def decode_line(line: bytes) -> tuple[str, int, dict[str, Any]] | None:
         if int(line[:8], 16) != zlib.crc32(body):
             return None
         record = json.loads(body)
-        table, doc_id, doc = record["t"], record["id"], record["doc"]
+        table = record["t"]
+        if "doc" not in record:
+            next_id = record["next"]
+            if not isinstance(table, str) or type(next_id) is not int or next_id < 1:
+                return None
+            return table, next_id, None
+        doc_id, doc = record["id"], record["doc"]
     except (ValueError, KeyError, TypeError):
         return None
     if not isinstance(table, str) or not isinstance(doc_id, int) or not isinstance(doc, dict):
         return None
     return table, doc_id, doc
+
+
+def decode_line(line: bytes) -> tuple[str, int, dict[str, Any]] | None:
+    """One document line without its newline, or ``None`` when it fails its checksum or shape,
+    or is a table line (see the module docstring)."""
+    record = decode_record(line)
+    if record is None or record[2] is None:
+        return None
+    return record  # type: ignore[return-value]
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars), much quicker than ``copy.deepcopy``."""
+    if type(value) is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy(item) for item in value]
+    return value
+
+
+def _copy_tables(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {name: {key: _copy(doc) for key, doc in docs.items()} for name, docs in tables.items()}
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -169,15 +239,34 @@ def ensure_private_dir(folder: Path) -> None:
 
 
 class LogStorage(Storage):
-    """TinyDB storage over an append-only, checksummed log file. See the module docstring."""
+    """TinyDB storage over an append-only, checksummed log file. See the module docstring.
 
-    def __init__(self, path: str | os.PathLike[str], create: bool = True, **_: Any) -> None:
+    ``access_mode``: ``"r+"`` (the default) or ``"r"`` (read-only: nothing is created, every
+    write raises :class:`LogReadOnly`). ``create``: make the file when it is missing (else
+    ``FileNotFoundError``). ``create_dirs``: make a missing folder (else ``FileNotFoundError``,
+    as TinyDB's ``JSONStorage``; :class:`LogDB` makes it by default). ``encoding``: UTF-8 only.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        create: bool = True,
+        *,
+        access_mode: str = "r+",
+        create_dirs: bool = False,
+        encoding: str | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__()
+        _check_options(access_mode, encoding, options)
         self.path = Path(path)
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
         self._lock = WriterLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=FILE_MODE)
         self._tables: dict[str, dict[str, dict[str, Any]]] = {}
+        #: Per table, the highest id ever taken (persisted: documents and table lines).
         self._last_id: dict[str, int] = {}
+        #: Per table, the highest id handed out by :meth:`reserve` in this process.
+        self._reserved: dict[str, int] = {}
         self._offset = 0
         self._ino: int | None = None
         # The file last read, held open: its inode cannot be freed and its number handed to a
@@ -187,21 +276,33 @@ class LogStorage(Storage):
         self.generation = 0  # bumped whenever the in-memory copy changes
         self.epoch = 0  # bumped whenever the whole file was (re)loaded or replaced
         self.damage: DamageReport | None = None
-        self.read_only = False  # see the module docstring
+        #: Opened with ``access_mode='r'``: never written, nothing created.
+        self.opened_read_only = access_mode.replace("b", "") == "r"
+        self.read_only = self.opened_read_only  # see the module docstring
         self._read_only_errno = errno.EROFS
-        ensure_private_dir(self.path.parent)
-        if not self.path.exists():
-            if not create:
-                raise FileNotFoundError(self.path)
-            with self.locked():
-                if not self.path.exists():
-                    self._create_empty()
+        if self.opened_read_only:
+            if not self.path.exists():
+                raise FileNotFoundError(errno.ENOENT, "No such file (opened read-only)", str(path))
+        else:
+            if not create_dirs and not self.path.parent.is_dir():
+                raise FileNotFoundError(
+                    errno.ENOENT, "No such folder (create_dirs=False)", str(self.path.parent)
+                )
+            ensure_private_dir(self.path.parent)
+            if not self.path.exists():
+                if not create:
+                    raise FileNotFoundError(self.path)
+                with self.locked():
+                    if not self.path.exists():
+                        self._create_empty()
         self._load()
 
     # -- locking --------------------------------------------------------------------------
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the writers' lock (re-entrant within a process)."""
+        if self.opened_read_only:
+            raise self._refusal()
         self._lock.acquire()
         try:
             yield
@@ -210,15 +311,34 @@ class LogStorage(Storage):
 
     # -- TinyDB's interface -----------------------------------------------------------------
     def read(self) -> dict[str, dict[str, Any]] | None:
+        """A copy of every table: TinyDB changes what it reads before it writes it back."""
         self.refresh()
-        return self._tables
+        return _copy_tables(self._tables)
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Replace the whole content atomically (TinyDB's path for updates and removals)."""
+    def write(self, data: Mapping[str, Mapping[str, Any]]) -> None:
+        """Make the content ``data``: only new documents and tables are appended; anything else
+        (an update, a removal, a dropped table) replaces the file atomically. Nothing changes,
+        on disk or in memory, when it fails (a document JSON cannot encode, a full disk)."""
+        self._write(data)
+
+    def _write(self, data: Mapping[str, Mapping[str, Any]], reset: frozenset[str] = frozenset()):
+        if not isinstance(data, Mapping) or not all(
+            isinstance(name, str) and isinstance(docs, Mapping) for name, docs in data.items()
+        ):
+            raise TypeError("LogStorage.write: data must map table names to tables of documents")
         with self.locked():
             self._check_writable()
-            tables = {name: dict(docs) for name, docs in data.items()}
-            self._rewrite(tables)
+            added = None if reset else self._additions(data)
+            if added is not None:
+                self._append_records(added)
+                return
+            marks = {name: 0 if name in reset else self._last_id.get(name, 0) for name in data}
+            self._rewrite(data, marks)
+            self._reserved = {
+                name: top
+                for name, top in self._reserved.items()
+                if name in data and name not in reset
+            }
 
     def close(self) -> None:
         """Let go of the file held open for following; the next read loads it afresh."""
@@ -226,22 +346,77 @@ class LogStorage(Storage):
 
     # -- the fast path ----------------------------------------------------------------------
     def next_id(self, table: str) -> int:
-        return self._last_id.get(table, 0) + 1
+        """The id the next new document of ``table`` gets: above every id ever taken."""
+        return max(self._last_id.get(table, 0), self._reserved.get(table, 0)) + 1
 
-    def append(self, table: str, docs: list[tuple[int, dict[str, Any]]]) -> None:
-        """Append documents with the given ids, durably. Call under :meth:`locked`."""
-        if not docs:
+    def reserve(self, table: str) -> int:
+        """Take the next id for this process (TinyDB's ``_get_next_id``)."""
+        doc_id = self.next_id(table)
+        self._reserved[table] = doc_id
+        return doc_id
+
+    def append(self, table: str, docs: list[tuple[int, Mapping[str, Any]]]) -> None:
+        """Append documents with the given ids, durably. Call under :meth:`locked`.
+
+        ``ValueError`` when an id is taken (by a document present or earlier in ``docs``);
+        ``TypeError``/``ValueError`` when a document cannot be encoded. Either way nothing is
+        written and memory is unchanged.
+        """
+        if docs:
+            self._append_records([(table, doc_id, doc) for doc_id, doc in docs])
+
+    def create_table(self, table: str) -> None:
+        """Make ``table`` exist (also empty, also in other processes): one table line."""
+        with self.locked():
+            self.refresh()
+            if table not in self._tables:
+                self._append_records([(table, 0, None)])
+
+    def _additions(self, data: Mapping[str, Mapping[str, Any]]) -> list | None:
+        """What ``data`` adds to the memory copy, as records, or ``None`` when it changes or
+        removes anything (or reorders documents)."""
+        records: list[tuple[str, int, Mapping[str, Any] | None]] = []
+        for name, docs in self._tables.items():
+            new = data.get(name)
+            if new is None or len(new) < len(docs):
+                return None
+            pairs = iter(new.items())
+            for (key, doc), (new_key, new_doc) in zip(docs.items(), pairs, strict=False):
+                if str(new_key) != key or new_doc != doc:
+                    return None
+            records.extend((name, _doc_id(key), doc) for key, doc in pairs)
+        for name, new in data.items():
+            if name not in self._tables:
+                records.extend((name, _doc_id(key), doc) for key, doc in new.items())
+                if not new:
+                    records.append((name, 0, None))
+        return records
+
+    def _append_records(self, records: list[tuple[str, int, Mapping[str, Any] | None]]) -> None:
+        """Append documents (``doc`` ``None``: a line making the table exist). Under the lock."""
+        if not records:
             return
         self._check_writable()
         self.refresh()
         if self._pending_tail():
             self._repair()
             self._check_writable()
-        current = self._tables.setdefault(table, {})
-        for doc_id, _ in docs:
-            if str(doc_id) in current:
+        lines: list[bytes] = []
+        stored: list[tuple[str, int, dict[str, Any] | None]] = []
+        taken: set[tuple[str, str]] = set()
+        for table, doc_id, doc in records:
+            if doc is None:
+                lines.append(encode_table_line(table, self._last_id.get(table, 0) + 1))
+                stored.append((table, 0, None))
+                continue
+            key = str(doc_id)
+            if key in self._tables.get(table, {}) or (table, key) in taken:
                 raise ValueError(f"Document with ID {doc_id} already exists")
-        payload = b"".join(encode_line(table, doc_id, doc) for doc_id, doc in docs)
+            taken.add((table, key))
+            line, doc = _encode_doc(table, doc_id, doc)
+            lines.append(line)
+            stored.append((table, doc_id, doc))
+        payload = b"".join(lines)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
             start = os.fstat(fd).st_size
@@ -257,9 +432,11 @@ class LogStorage(Storage):
             size = os.fstat(fd).st_size
         finally:
             os.close(fd)
-        for doc_id, doc in docs:
-            current[str(doc_id)] = doc
-            self._last_id[table] = max(self._last_id.get(table, 0), doc_id)
+        for table, doc_id, doc in stored:
+            current = self._tables.setdefault(table, {})
+            if doc is not None:
+                current[str(doc_id)] = doc
+                self._last_id[table] = max(self._last_id.get(table, 0), doc_id)
         self._offset = size
         self.generation += 1
 
@@ -282,23 +459,36 @@ class LogStorage(Storage):
             handle.seek(self._offset)
             chunk = handle.read(st.st_size - self._offset)
         end = chunk.rfind(b"\n") + 1  # a line still being written waits for the next look
-        appended = []
+        records = []
         for raw in chunk[:end].split(b"\n")[:-1]:
-            record = decode_line(raw)
+            record = decode_record(raw)
             if record is None:  # a garbled line in the middle: recover under the lock
                 self._load()
                 return Change(reset=True)
-            appended.append(record)
+            records.append(record)
         self._offset += end
-        for table, doc_id, doc in appended:
-            self._tables.setdefault(table, {})[str(doc_id)] = doc
+        appended = []
+        for table, doc_id, doc in records:
+            current = self._tables.setdefault(table, {})
+            if doc is None:  # a table line: doc_id is the table's next id
+                self._last_id[table] = max(self._last_id.get(table, 0), doc_id - 1)
+                continue
+            current[str(doc_id)] = doc
             self._last_id[table] = max(self._last_id.get(table, 0), doc_id)
-        if appended:
+            appended.append((table, doc_id, doc))
+        if records:
             self.generation += 1
         return Change(appended=tuple(appended))
 
+    def _refusal(self) -> LogReadOnly:
+        return LogReadOnly(
+            errno.EBADF, "opened read-only (access_mode='r'): writes are refused", str(self.path)
+        )
+
     def _check_writable(self) -> None:
         """Raise :class:`LogReadOnly` while the file is damaged and cannot be repaired."""
+        if self.opened_read_only:
+            raise self._refusal()
         if not self.read_only:
             return
         self._load()  # the repair may work now (space freed, folder writable again)
@@ -317,18 +507,25 @@ class LogStorage(Storage):
         return False
 
     # -- loading and repair -----------------------------------------------------------------
-    def _parse(self, content: bytes) -> tuple[dict[str, dict[str, dict[str, Any]]], int, bool]:
+    def _parse(self, content: bytes) -> tuple[dict, dict[str, int], int, bool]:
+        """The tables, their high-water marks, the broken lines, and whether the end is cut."""
         tables: dict[str, dict[str, dict[str, Any]]] = {}
+        marks: dict[str, int] = {}
         end = content.rfind(b"\n") + 1
         dropped = 0
         for raw in content[:end].split(b"\n")[:-1]:
-            record = decode_line(raw)
+            record = decode_record(raw)
             if record is None:
                 dropped += 1
                 continue
             table, doc_id, doc = record
-            tables.setdefault(table, {})[str(doc_id)] = doc
-        return tables, dropped, end < len(content)
+            current = tables.setdefault(table, {})
+            if doc is None:  # a table line
+                marks[table] = max(marks.get(table, 0), doc_id - 1)
+                continue
+            current[str(doc_id)] = doc
+            marks[table] = max(marks.get(table, 0), doc_id)
+        return tables, marks, dropped, end < len(content)
 
     def _read_all(self) -> tuple[int, bytes, int]:
         """The file's inode number, its content, and a descriptor holding it open."""
@@ -337,9 +534,25 @@ class LogStorage(Storage):
 
     def _load(self) -> None:
         ino, content, pin = self._read_all()
-        tables, dropped, torn = self._parse(content)
+        tables, marks, dropped, torn = self._parse(content)
         if not (dropped or torn):
-            self._install(tables, ino, len(content), pin)
+            self._install(tables, marks, ino, len(content), pin)
+            return
+        if self.opened_read_only:
+            # Nothing may be touched: take the intact lines; a cut-off end may be a write in
+            # progress, read again from its start on the next look.
+            self._install(tables, marks, ino, content.rfind(b"\n") + 1, pin)
+            if dropped:
+                recovered = sum(len(docs) for docs in tables.values())
+                self.damage = DamageReport(
+                    self.path,
+                    self.path,
+                    recovered,
+                    dropped,
+                    torn,
+                    read_only=True,
+                    reason="opened read-only",
+                )
             return
         os.close(pin)
         # A torn end may be a write in progress: look again holding the writers' lock.
@@ -349,33 +562,40 @@ class LogStorage(Storage):
             raise
         except OSError as error:  # no lock file can be made here: nothing can be repaired
             ino, content, pin = self._read_all()
-            tables, dropped, torn = self._parse(content)
+            tables, marks, dropped, torn = self._parse(content)
             if dropped or torn:
-                self._open_read_only(tables, dropped, torn, ino, len(content), pin, error)
+                self._open_read_only(tables, marks, dropped, torn, ino, len(content), pin, error)
             else:
-                self._install(tables, ino, len(content), pin)
+                self._install(tables, marks, ino, len(content), pin)
             return
         try:
             ino, content, pin = self._read_all()
-            tables, dropped, torn = self._parse(content)
+            tables, marks, dropped, torn = self._parse(content)
             if dropped or torn:
-                self._recover(content, tables, dropped, torn, ino, pin)
+                self._recover(content, tables, marks, dropped, torn, ino, pin)
             else:
-                self._install(tables, ino, len(content), pin)
+                self._install(tables, marks, ino, len(content), pin)
         finally:
             self._lock.release()
 
     def _repair(self) -> None:
         """Under the lock: the file has a cut-off end left by a writer that died."""
         ino, content, pin = self._read_all()
-        tables, dropped, torn = self._parse(content)
+        tables, marks, dropped, torn = self._parse(content)
         if dropped or torn:
-            self._recover(content, tables, dropped, torn, ino, pin)
+            self._recover(content, tables, marks, dropped, torn, ino, pin)
         else:
             os.close(pin)
 
     def _recover(
-        self, content: bytes, tables: dict, dropped: int, torn: bool, ino: int, pin: int
+        self,
+        content: bytes,
+        tables: dict,
+        marks: dict[str, int],
+        dropped: int,
+        torn: bool,
+        ino: int,
+        pin: int,
     ) -> None:
         """Under the lock: keep the damaged original, then rewrite the file with what is intact.
 
@@ -384,15 +604,15 @@ class LogStorage(Storage):
         try:
             kept = self._keep_damaged(content)
         except OSError as error:
-            self._open_read_only(tables, dropped, torn, ino, len(content), pin, error)
+            self._open_read_only(tables, marks, dropped, torn, ino, len(content), pin, error)
             return
         try:
-            self._rewrite(tables)
+            self._rewrite(tables, marks)
         except OSError as error:
             # The original is still whole: the copy is not needed, and it takes the space.
             with contextlib.suppress(OSError):
                 kept.unlink()
-            self._open_read_only(tables, dropped, torn, ino, len(content), pin, error)
+            self._open_read_only(tables, marks, dropped, torn, ino, len(content), pin, error)
             return
         os.close(pin)
         recovered = sum(len(docs) for docs in tables.values())
@@ -401,6 +621,7 @@ class LogStorage(Storage):
     def _open_read_only(
         self,
         tables: dict,
+        marks: dict[str, int],
         dropped: int,
         torn: bool,
         ino: int,
@@ -408,7 +629,7 @@ class LogStorage(Storage):
         pin: int,
         error: OSError,
     ) -> None:
-        self._install(tables, ino, size, pin)
+        self._install(tables, marks, ino, size, pin)
         self.read_only = True
         self._read_only_errno = error.errno or errno.EROFS
         recovered = sum(len(docs) for docs in tables.values())
@@ -443,14 +664,12 @@ class LogStorage(Storage):
             return kept
         raise OSError(errno.EEXIST, f"cannot keep a copy of damaged {self.path}", str(self.path))
 
-    def _install(self, tables: dict, ino: int, size: int, pin: int) -> None:
+    def _install(self, tables: dict, marks: dict[str, int], ino: int, size: int, pin: int) -> None:
         _let_go(self._pin)
-        self.read_only = False
+        self.read_only = self.opened_read_only
         self._pin.append(pin)
         self._tables = tables
-        self._last_id = {
-            name: max((int(k) for k in docs), default=0) for name, docs in tables.items()
-        }
+        self._last_id = {name: marks.get(name, 0) for name in tables}
         self._ino, self._offset = ino, size
         self.generation += 1
         self.epoch += 1
@@ -461,16 +680,30 @@ class LogStorage(Storage):
         os.close(fd)
         _fsync_dir(self.path.parent)
 
-    def _rewrite(self, tables: dict[str, dict[str, dict[str, Any]]]) -> None:
-        """Atomically replace the file with exactly ``tables``. Call under the lock."""
+    def _rewrite(self, data: Mapping[str, Mapping[str, Any]], marks: Mapping[str, int]) -> None:
+        """Atomically replace the file with exactly ``data``, in its order; ``marks``: each
+        table's high-water mark so far. Call under the lock. Everything is encoded before the
+        file is touched, so a document that cannot be encoded changes nothing."""
+        lines: list[bytes] = []
+        tables: dict[str, dict[str, dict[str, Any]]] = {}
+        new_marks: dict[str, int] = {}
+        for name, docs in data.items():
+            current = tables[name] = {}
+            top = 0
+            for key, doc in docs.items():
+                doc_id = _doc_id(key)
+                if str(doc_id) in current:
+                    raise ValueError(f"Document with ID {doc_id} already exists")
+                line, current[str(doc_id)] = _encode_doc(name, doc_id, doc)
+                lines.append(line)
+                top = max(top, doc_id)
+            mark = new_marks[name] = max(marks.get(name, 0), top)
+            if not docs or mark > top:
+                lines.append(encode_table_line(name, mark + 1))
+        payload = b"".join(lines)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         try:
-            payload = b"".join(
-                encode_line(name, int(doc_id), doc)
-                for name, docs in tables.items()
-                for doc_id, doc in sorted(docs.items(), key=lambda item: int(item[0]))
-            )
             write_all(fd, payload)
             os.fsync(fd)
             ino = os.fstat(fd).st_ino
@@ -482,7 +715,42 @@ class LogStorage(Storage):
             raise
         with contextlib.suppress(OSError):  # the file is replaced either way
             _fsync_dir(self.path.parent)
-        self._install(tables, ino, len(payload), fd)  # fd now holds the new file open
+        self._install(tables, new_marks, ino, len(payload), fd)  # fd holds the new file open
+
+
+def _doc_id(key: Any) -> int:
+    """A document id as stored (TinyDB hands ids as strings or ints)."""
+    if isinstance(key, bool):
+        raise ValueError(f"document id {key!r} is not an integer")
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        raise ValueError(f"document id {key!r} is not an integer") from None
+
+
+_JSON_OPTIONS = {"sort_keys", "separators", "ensure_ascii", "default", "cls", "skipkeys"}
+
+
+def _check_options(access_mode: str, encoding: str | None, options: Mapping[str, Any]) -> None:
+    """Refuse, clearly, what TinyDB's ``JSONStorage`` takes but this format cannot honour."""
+    if access_mode not in ("r", "rb", "r+", "rb+"):
+        raise ValueError(
+            f"LogStorage: access_mode {access_mode!r} is not supported: 'r' (read-only) or 'r+'"
+        )
+    if encoding is not None:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            name = str(encoding)
+        if name != "utf-8":
+            raise ValueError(f"LogStorage: the log is always UTF-8, not encoding={encoding!r}")
+    if options.get("indent") is not None:
+        raise ValueError("LogStorage: indent is not supported (one line per document)")
+    unknown = sorted(set(options) - {"indent"})
+    if unknown:
+        json_opts = [name for name in unknown if name in _JSON_OPTIONS]
+        why = " (the line format is fixed)" if json_opts else ""
+        raise TypeError(f"LogStorage: unexpected keyword argument(s) {', '.join(unknown)}{why}")
 
 
 class LogTable(Table):
@@ -493,8 +761,8 @@ class LogTable(Table):
     """
 
     def __init__(self, storage: Storage, name: str, cache_size: int = 10, persist_empty=False):
-        super().__init__(storage, name, cache_size=cache_size, persist_empty=persist_empty)
         self._seen_generation = -1
+        super().__init__(storage, name, cache_size=cache_size, persist_empty=persist_empty)
 
     @property
     def log(self) -> LogStorage:
@@ -508,9 +776,17 @@ class LogTable(Table):
             self._seen_generation = self.log.generation
 
     def _get_next_id(self) -> int:
-        return self.log.next_id(self.name)
+        return self.log.reserve(self.name)
+
+    def _read_table(self) -> dict[str, Mapping]:
+        # TinyDB only reads what this returns (and copies each document it hands out): no copy
+        # of the whole table is needed here; changes go through _update_table.
+        self.log.refresh()
+        return self.log._tables.get(self.name, {})
 
     def insert(self, document: Mapping) -> int:
+        if not isinstance(document, Mapping):
+            raise ValueError("Document is not a Mapping")
         return self.insert_multiple([document])[0]
 
     def insert_multiple(self, documents) -> list[int]:
@@ -520,24 +796,45 @@ class LogTable(Table):
                 raise ValueError("Document is not a Mapping")
         with self.log.locked():
             self.log.refresh()
+            if not docs:  # as TinyDB: the table now exists
+                self.log.create_table(self.name)
+                return []
             next_id = self.log.next_id(self.name)
-            batch: list[tuple[int, dict[str, Any]]] = []
+            batch: list[tuple[int, Mapping[str, Any]]] = []
             for document in docs:
-                doc_id = int(document.doc_id) if isinstance(document, Document) else next_id
-                next_id = max(next_id, doc_id) + 1
+                if isinstance(document, self.document_class):
+                    doc_id = _doc_id(document.doc_id)
+                else:
+                    doc_id = next_id
+                next_id = max(next_id, doc_id + 1)
                 batch.append((doc_id, dict(document)))
-            self.log.append(self.name, batch)
+            self.log.append(self.name, batch)  # ValueError for a taken id: nothing written
         self.clear_cache()
         return [doc_id for doc_id, _ in batch]
 
     def _update_table(self, updater) -> None:
+        """TinyDB's read-modify-write, on a copy of this table, under the writers' lock: when
+        ``updater`` or the write fails, neither memory nor the file has changed."""
+        with self.log.locked():
+            self.log._check_writable()
+            self.log.refresh()
+            raw = self.log._tables.get(self.name, {})
+            table = {self.document_id_class(key): _copy(doc) for key, doc in raw.items()}
+            updater(table)
+            tables: dict[str, Mapping[str, Any]] = dict(self.log._tables)
+            tables[self.name] = {str(doc_id): doc for doc_id, doc in table.items()}
+            self.log.write(tables)
+        self.clear_cache()
+
+    def truncate(self) -> None:
+        """Remove every document; ids start again at 1 (as in TinyDB)."""
         with self.log.locked():
             self.log.refresh()
-            try:
-                super()._update_table(updater)
-            except BaseException:
-                self.log._load()  # drop any half-applied change to the in-memory copy
-                raise
+            tables: dict[str, Mapping[str, Any]] = dict(self.log._tables)
+            tables[self.name] = {}
+            self.log._write(tables, reset=frozenset({self.name}))
+        self._next_id = None
+        self.clear_cache()
 
     def search(self, cond):
         self._sync()
@@ -555,6 +852,7 @@ class LogDB(TinyDB):
     default_storage_class = LogStorage
 
     def __init__(self, path: str | os.PathLike[str], **kwargs: Any) -> None:
+        kwargs.setdefault("create_dirs", True)  # a store's folders are made on demand
         super().__init__(path, storage=LogStorage, **kwargs)
 
     @property
@@ -562,3 +860,7 @@ class LogDB(TinyDB):
         storage = self.storage
         assert isinstance(storage, LogStorage)
         return storage
+
+    def tables(self) -> set[str]:
+        self.log.refresh()
+        return set(self.log._tables)
