@@ -20,10 +20,11 @@ from kusanone_tui.model import reflecting as reflect
 from kusanone_tui.model.views import projector_view
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.flow_dialogs import RolesDialog
 from kusanone_tui.tui.panels import view_panel
+from kusanone_tui.tui.screens.projector import ProjectorScreen
 
 SIZE = (150, 45)
 REFLECTING = 2  # teireikai: opening, round of updates, reflecting (15 minutes: 6 / 4 / 3)
@@ -31,6 +32,11 @@ OLD_WORDS = ("話す人", "聞く人", "Talking:", "Listening:")
 #: What a key hint looks like, in either language: never on the projector.
 KEY_HINTS = ("p で", "r で", "n で", "press p", "p moves", "r sets", "n moves")
 
+
+
+def projecting(app) -> bool:
+    """The projector's view is up and drawn (its stage title on the screen)."""
+    return isinstance(app.screen, ProjectorScreen) and "リフレクティング" in screen_text(app)
 
 def session(tmp_path, clock, template="teireikai"):
     log = SessionStore(tmp_path / "s").create(load(template), title="会", clock=clock)
@@ -76,33 +82,39 @@ async def test_the_dialog_refuses_a_team_with_the_talker_and_stays_open(tmp_path
         team = dialog.query_one("#roles-team")
         for name in ("あおい", "ゆき", "みどり"):
             team.select(people[name])
+        ok = dialog.query_one("#roles-ok")
         await pilot.click("#roles-ok")
-        await pilot.pause(0.3)  # a button ignores a second click while it still looks pressed
+        said = t("reflecting.team_has_talker").replace(" ", "")
+        await wait_until(pilot, lambda said=said: said in flat(app))
+        # a button ignores a second click while it still looks pressed
+        await wait_until(pilot, lambda: not ok.has_class("-active"))
         assert app.screen is dialog  # still open, to put it right
-        assert t("reflecting.team_has_talker").replace(" ", "") in flat(app)
         assert not [e for e in log.events() if e.kind == "reflecting.roles"]
 
         # The interviewer on the team: the same, with its own word.
         team.deselect(people["あおい"])
         team.select(people["はると"])
         await pilot.click("#roles-ok")
-        await pilot.pause(0.3)  # a button ignores a second click while it still looks pressed
+        said = t("reflecting.team_has_interviewer").replace(" ", "")
+        await wait_until(pilot, lambda said=said: said in flat(app))
+        # a button ignores a second click while it still looks pressed
+        await wait_until(pilot, lambda: not ok.has_class("-active"))
         assert app.screen is dialog
-        assert t("reflecting.team_has_interviewer").replace(" ", "") in flat(app)
 
         # One person as talker and interviewer.
         team.deselect(people["はると"])
         dialog.query_one("#roles-interviewer").value = people["あおい"]
         await pilot.click("#roles-ok")
-        await pilot.pause(0.3)  # a button ignores a second click while it still looks pressed
+        said = t("reflecting.same_person").replace(" ", "")
+        await wait_until(pilot, lambda said=said: said in flat(app))
+        # a button ignores a second click while it still looks pressed
+        await wait_until(pilot, lambda: not ok.has_class("-active"))
         assert app.screen is dialog
-        assert t("reflecting.same_person").replace(" ", "") in flat(app)
 
         # Put right: the dialog closes and the roles are kept.
         dialog.query_one("#roles-interviewer").value = people["はると"]
         await pilot.click("#roles-ok")
-        await pilot.pause(0.3)  # a button ignores a second click while it still looks pressed
-        assert not isinstance(app.screen, RolesDialog)
+        await wait_until(pilot, lambda: not isinstance(app.screen, RolesDialog))
         current = log.state().reflecting
         assert current.talkers == [people["あおい"]] and current.interviewer == people["はると"]
         assert current.team == [people["ゆき"], people["みどり"]]
@@ -181,7 +193,7 @@ async def test_screens_dialog_and_projector_say_the_same_words(tmp_path, clock):
             await pilot.pause()
             seen.append(screen_text(app))
             await pilot.press("f3")
-            await pilot.pause(0.2)
+            await wait_until(pilot, lambda: projecting(app))
             seen.append(screen_text(app))
             await pilot.press("f1")
             await pilot.pause()
@@ -290,11 +302,10 @@ async def test_the_facilitator_alone_sees_the_overrun_coming(tmp_path, clock):
         assert "こえそうです" not in screen_text(app)  # still fits
         clock.advance(5 * 60)  # the conversation runs 4 minutes over
         app.refresh_now()
-        await pilot.pause(1.1)
-        text = screen_text(app)
-        assert "このままでは、この段階の時間を約" in text and "分こえそうです" in text
+        await wait_until(pilot, lambda: "分こえそうです" in screen_text(app))
+        assert "このままでは、この段階の時間を約" in screen_text(app)
         await pilot.press("f3")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: projecting(app))  # the room's view is drawn, and:
         assert "こえそうです" not in screen_text(app)
     over = reflect.overrun(
         log.state().reflecting,
@@ -322,7 +333,7 @@ async def test_the_projector_shows_no_key_hint_in_any_phase(tmp_path, clock):
                 meeting.next_phase()
             app.refresh_now()
             await pilot.press("f3")
-            await pilot.pause(0.2)
+            await wait_until(pilot, lambda: projecting(app))
             rooms.append(screen_text(app))
             await pilot.press("f1")
             await pilot.pause()
