@@ -53,6 +53,16 @@ def run(args: argparse.Namespace) -> int:
     return cli_plan(args)
 
 
+#: Why the search stopped, as the text output says it (``stopped`` in the JSON).
+_STOPPED = {
+    "clock": ("時間いっぱい考えました", "stopped: clock"),
+    "optimal": ("これ以上よい組み合わせはありません", "stopped: optimal"),
+    "no improvement": ("これ以上よくなりませんでした", "stopped: no improvement"),
+    "steps": ("決めた手数で止まりました", "stopped: steps"),
+    "cancelled": ("取り消しました", "stopped: cancelled"),
+}
+
+
 def cli_plan(args: argparse.Namespace) -> int:
     loaded = load_evening(args.file)  # FileError is a ValueError: one line, exit 2
     evening = loaded.evening
@@ -71,6 +81,8 @@ def cli_plan(args: argparse.Namespace) -> int:
             "title": loaded.title,
             "seed": seed,
             "seconds": round(result.seconds, 3),
+            "budget_seconds": args.seconds,
+            "stopped": result.stopped,
             "rounds": [
                 {
                     "round": number,
@@ -97,7 +109,8 @@ def cli_plan(args: argparse.Namespace) -> int:
         f"{head} — {evening.rounds}{'回' if ja else ' rounds'}・"
         f"{len(evening.attendees)}{'人' if ja else ' people'}・"
         f"{len(evening.games)}{'ゲーム' if ja else ' games'}"
-        f"  (seed {seed}, {result.seconds:.1f}s)\n"
+        f"  (seed {seed}, {result.seconds:.1f}s / {args.seconds:g}s, "
+        f"{_STOPPED[result.stopped][0 if ja else 1]})\n"
     )
     games = {g.name: g for g in evening.games}
     for number in result.plan.numbers:

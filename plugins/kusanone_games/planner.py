@@ -20,9 +20,12 @@ and, when re-planning, moving few people. Locked tables are left exactly as they
 The moves: swap two people, move one person, give a table another game (or trade games between
 two tables), open a table from a free copy, fold a table into the others.
 
-Given the same evening, seed and budget, the plan is the same: the budget is counted in steps
-(``steps``, by default ``seconds * STEPS_PER_SECOND``); the clock only stops a search that runs
-far slower than expected, and the result then says ``stopped_by_clock``.
+Who sits with whom is then improved by tabu search on swaps within a round (``tabu.py``:
+Dotú & Van Hentenryck's search, from Triska & Musliu's greedy seating), scored with the whole
+objective. ``seconds`` is wall time. The result says why the search stopped (``Result.stopped``):
+the clock, a plan at a proven lower bound ("optimal"), or several fresh starts in a row that found
+nothing better ("no improvement"). With the same evening and seed the plan is the same whenever
+the search stopped by itself; ``steps`` (tests, benchmarks) fixes the work instead of the time.
 """
 
 from __future__ import annotations
@@ -30,16 +33,12 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .catalogue import Game, normalise
 from .model import HARD, Attendee, Evening, Plan, Table, Weights
-
-#: Steps the search is given per second of budget. Measured on a 2-core machine at about twice
-#: this rate, so that the clock (a safety net) rarely stops a search and a seed gives one plan.
-STEPS_PER_SECOND = 150_000
-
+from .tabu import Tabu, greedy_fill
 
 #: The search cools from its starting temperature to this many times colder.
 COOLING = 300
@@ -47,6 +46,21 @@ COOLING = 300
 
 class PlanningError(ValueError):
     """The evening cannot be planned at all (no games, no rounds)."""
+
+
+#: Why the search stopped (``Result.stopped``): the wall-clock budget ran out; the plan reached a
+#: proven lower bound; several fresh starts in a row found nothing better; (tests and benchmarks
+#: only) the fixed amount of work given with ``steps`` was done; the caller cancelled it.
+CLOCK, OPTIMAL, NO_IMPROVEMENT, STEPS, CANCELLED = (
+    "clock",
+    "optimal",
+    "no improvement",
+    "steps",
+    "cancelled",
+)
+#: The search says it is done ("no improvement") when this many fresh starts have found its best
+#: plan's cost, none found better, and half the time is used.
+PATIENCE = 3
 
 
 @dataclass
@@ -57,8 +71,13 @@ class Result:
     steps: int
     restarts: int
     seconds: float
-    stopped_by_clock: bool = False
+    stopped: str = NO_IMPROVEMENT
     warnings: list[str] = field(default_factory=list)
+    bound: float = -math.inf  # a proven lower bound on the cost
+
+    @property
+    def stopped_by_clock(self) -> bool:
+        return self.stopped == CLOCK
 
 
 # -- preparing the problem -----------------------------------------------------------------------
@@ -473,18 +492,21 @@ def construct(P: Problem, rng: random.Random) -> State:
             room[t] -= 1
             seated.add(p)
         for p in sorted(players, key=lambda p: -P.new[p]):
-            if p in seated:
+            if p in seated or not P.new[p]:
                 continue
             options = [t for t in range(len(games)) if room[t] > 0]
             if not options:
                 break
-            if P.new[p]:
-                taught = [t for t in options if state.K[r][t]]
-                options = taught or options
-            t = rng.choice(options)
+            taught = [t for t in options if state.K[r][t]]
+            t = rng.choice(taught or options)
             state.sit(r, p, t)
             room[t] -= 1
             seated.add(p)
+        # Everyone else: pairs who have not met, with the most freedom first (Triska & Musliu).
+        rest = [p for p in players if p not in seated]
+        open_tables = [t for t in range(len(games)) if room[t] > 0]
+        seats = sum(room[t] for t in open_tables)
+        greedy_fill(state, r, open_tables, [room[t] for t in open_tables], rest[:seats], rng)
     return state
 
 
@@ -944,6 +966,37 @@ def _small(size: int) -> int:
 
 
 # -- the entry points ----------------------------------------------------------------------------
+def lower_bound(P: Problem) -> float:
+    """A cost no plan can go below: each person's best game every round, every buddy wish met,
+    and, when every table has one size, the repeats that counting alone forces."""
+    bound = 0.0
+    for r in range(P.R):
+        for p in range(P.n):
+            if P.active[r][p]:
+                bound += min(P.U[r][p])
+        if P.pair_wishes:
+            PW = P.PW[r]
+            bound += sum(min(0.0, PW[i][j]) for i in range(P.n) for j in range(i + 1, P.n))
+    sizes = {P.gmin[g] for g in range(P.G)} | {P.gmax[g] for g in range(P.G)}
+    if len(sizes) == 1 and P.n > 1 and P.w.repeat > 0:
+        size = sizes.pop()
+        shelf = sum(P.copies)
+        meetings = sum(min(shelf, sum(row) // size) * math.comb(size, 2) for row in P.active)
+        meetings += sum(P.hist[i][j] for i in range(P.n) for j in range(i + 1, P.n))
+        pairs = math.comb(P.n, 2)
+        base, extra = divmod(meetings, pairs)
+        spread = extra * _repeat(base + 1) + (pairs - extra) * _repeat(base)
+        before = sum(_repeat(P.hist[i][j]) for i in range(P.n) for j in range(i + 1, P.n))
+        bound += P.w.repeat * (spread - before)
+        if size < 3:
+            bound += sum(P.w.small_table * (3 - size) * (sum(row) // size) for row in P.active)
+    return bound
+
+
+def _repeat(k: int) -> int:
+    return (k - 1) ** 2 if k > 1 else 0
+
+
 def plan_evening(
     evening: Evening,
     *,
@@ -953,37 +1006,81 @@ def plan_evening(
     steps: int | None = None,
     previous: Plan | None = None,
     target: float | None = None,
+    progress: Callable[[float, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Result:
-    """Plan rounds ``evening.first_round`` … of ``evening``.
+    """Plan rounds ``evening.first_round`` … of ``evening`` within ``seconds`` of wall time.
 
-    With ``previous`` (a re-plan), every restart starts from that plan mended for who is here,
-    locked tables stay as they are, and moving a person costs ``weights.move``. ``target``: stop
-    as soon as the cost is at most this (the benchmarks use it). Deterministic for a given
-    ``seed`` and ``steps`` (by default ``seconds * STEPS_PER_SECOND``).
+    Each fresh start: a greedy seating (Triska & Musliu), simulated annealing over the whole
+    objective (games, table sizes, seats), then tabu search on swaps within a round
+    (Dotú & Van Hentenryck) until nobody sits with someone twice. Fresh starts follow one
+    another until the plan reaches a proven lower bound (``stopped == "optimal"``), or
+    ``PATIENCE`` starts have found the same best cost, none better, and half the time is used
+    (``"no improvement"``), or the clock runs
+    out (``"clock"``). With the same seed the same plan comes back whenever the search stopped
+    by itself; when the clock stopped it, a faster machine may have gone further.
+
+    With ``previous`` (a re-plan), every start is that plan mended for who is here, locked
+    tables stay as they are, and moving a person costs ``weights.move``. ``target``: stop as
+    soon as the cost is at most this. ``steps`` (tests, benchmarks): a fixed amount of work
+    instead of the clock — ``restarts`` starts of ``steps // restarts`` annealing steps each —
+    so the plan depends on the seed alone. ``progress(seconds used, best cost)`` is called
+    after each start; ``should_stop()`` returning true cancels (``"cancelled"``).
     """
     started = time.perf_counter()
     P = Problem(evening, previous)
-    budget = max(1, int(steps if steps is not None else seconds * STEPS_PER_SECOND))
+    bound = lower_bound(P)
+    stop = bound + 1e-9 if target is None else max(bound, target) + 1e-9
+    fixed_work = steps is not None
     restarts = max(1, restarts)
-    deadline = started + max(seconds, 0.05) * (1.0 if steps is None else 10.0)
+    if fixed_work:
+        share = max(1, int(steps) // restarts)
+        deadline = started + max(seconds, 0.05) * 10.0  # only a safety net
+    else:
+        share = min(60_000, 20_000 + 100 * P.n * P.R)
+        deadline = started + max(seconds, 0.01)
     best: State | None = None
     best_cost = math.inf
-    used = 0
-    runs = 0
-    by_clock = False
-    for run in range(restarts):
+    used = runs = 0
+    stopped = STEPS if fixed_work else NO_IMPROVEMENT
+    matched = 0  # fresh starts that found the best cost so far
+    run = 0
+    while True:
         rng = random.Random(seed * 7919 + run)
+        run += 1
         state = warm_start(P, previous, rng) if previous is not None else construct(P, rng)
         runs += 1
         annealer = Annealer(state, rng)
-        share = budget // restarts
-        if annealer.rounds and share > 0:
-            used_here, by_clock, state = _anneal(annealer, share, deadline, target)
+        halted = False
+        if annealer.rounds:
+            used_here, halted, state = _anneal(annealer, share, deadline, stop, should_stop)
             used += used_here
+            cost = state.cost()
+            if not halted and cost > stop:
+                cost, state, halted = Tabu(state, rng).run(cost, stop, deadline, should_stop)
         cost = state.cost()
         if cost < best_cost - 1e-9:
             best, best_cost = state.copy(), cost
-        if by_clock or (target is not None and best_cost <= target + 1e-9):
+            matched = 1
+        elif cost <= best_cost + 1e-9:
+            matched += 1
+        if progress is not None:
+            progress(time.perf_counter() - started, best_cost)
+        if best_cost <= stop:
+            stopped = OPTIMAL
+            break
+        if halted:
+            cancelled = should_stop is not None and should_stop()
+            stopped = CANCELLED if cancelled else CLOCK
+            break
+        if fixed_work:
+            if runs >= restarts:
+                break
+        elif matched >= PATIENCE and time.perf_counter() - started >= seconds / 2:
+            stopped = NO_IMPROVEMENT
+            break
+        if not fixed_work and time.perf_counter() >= deadline:
+            stopped = CLOCK
             break
     assert best is not None
     return Result(
@@ -993,8 +1090,9 @@ def plan_evening(
         used,
         runs,
         time.perf_counter() - started,
-        by_clock,
+        stopped,
         P.warnings + best.notes,
+        bound,
     )
 
 
@@ -1022,14 +1120,18 @@ def tidy(plan: Plan, previous: Plan | None = None) -> Plan:
 
 
 def _anneal(
-    annealer: Annealer, steps: int, deadline: float, target: float | None
+    annealer: Annealer,
+    steps: int,
+    deadline: float,
+    stop: float,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[int, bool, State]:
-    """Cool from the starting temperature to near zero over ``steps``; keep the best seen."""
+    """Cool from the starting temperature to near zero over ``steps``; keep the best seen.
+    Returns the steps done, whether the clock (or ``should_stop``) ended it, and the best."""
     t0 = annealer.scale()
     t1 = t0 / COOLING
     best = annealer.s.copy()
     best_cost = annealer.cost
-    stop = target + 1e-9 if target is not None else -math.inf
     propose = annealer.propose
     done = 0
     while done < steps:
@@ -1045,6 +1147,6 @@ def _anneal(
             best = annealer.s.copy()
         if best_cost <= stop:
             return done, False, best
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or (should_stop is not None and should_stop()):
             return done, True, best
     return done, False, best
