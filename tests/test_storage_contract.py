@@ -15,6 +15,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Document
 
 from kusanone_tui.store.session import SessionLog
+from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.store.storage import (
     LogDB,
     LogReadOnly,
@@ -304,3 +305,4 @@ def test_table_lines_are_not_documents_and_a_session_skips_them(tmp_path: Path) 
         "timer.paused",
     ]
     assert SessionLog.open(log.path).damage is None
+    assert SessionStore(tmp_path).info(log.path).events == 2  # the listing counts events only

@@ -30,7 +30,7 @@ from ..model.events import Actor
 from ..model.template import Template
 from .registry import Registry
 from .session import SUFFIX, SessionLog
-from .storage import decode_line, ensure_private_dir
+from .storage import decode_line, decode_record, ensure_private_dir
 
 COMMUNITY_FILE = "community.jsonl"
 
@@ -224,6 +224,8 @@ class SessionStore:
             for number, raw in enumerate(handle):
                 if not raw.endswith(b"\n"):
                     break
+                if b'"doc":' not in raw and decode_record(raw[:-1]) is not None:
+                    continue  # a table line (see storage.py), not an event
                 events += 1
                 if number == 0:
                     record = decode_line(raw[:-1])
