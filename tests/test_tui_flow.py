@@ -6,8 +6,9 @@ from kusanone_tui.meeting import Meeting
 from kusanone_tui.store.registry import Registry
 from kusanone_tui.store.sessions import COMMUNITY_FILE, SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
+from kusanone_tui.tui.screens.projector import ProjectorScreen
 
 SIZE = (150, 45)
 
@@ -69,7 +70,7 @@ async def test_a_reflecting_turn(tmp_path, clock):
         await pilot.pause()
         await pilot.press(*"it may be", "enter")
         await pilot.press("f3")  # the projector shows the phase's ground rules
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: "と控えめに" in screen_text(app))
         text = screen_text(app)
         assert "「〜かもしれない」「〜と感じました」と控えめに" in text
         assert "助言はしない" in text
@@ -130,16 +131,16 @@ async def test_a_breakout_with_moves_and_report_back(tmp_path, clock):
         # a soft notice near the end, on the projector too
         clock.advance(18 * 60)
         await pilot.press("f3")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "まもなく全体に戻ります" in screen_text(app))
         text = screen_text(app)
-        assert "まもなく全体に戻ります" in text and "next event" in text
+        assert "next event" in text
         assert "あおい" in text and "そら" not in text
         await pilot.press("f1")
         await pilot.press("n")  # report-back
         await pilot.press("f3")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "SUMMARYxMARK" in screen_text(app))
         text = screen_text(app)
-        assert "分科会からの報告" in text and "SUMMARYxMARK" in text
+        assert "分科会からの報告" in text
         assert "PRIVATExMARK" not in text and "PRIVATExMARK" not in app.export_screenshot()
 
 
@@ -174,7 +175,10 @@ async def test_backstage_records_from_both_screens_stay_private(tmp_path, clock)
         await pilot.pause()
         assert len([n for n in log.state().notes.values() if n.backstage]) == 2
         await pilot.press("f3")
-        await pilot.pause(0.3)
+        # the room's view is up and drawn from the log as it is now; then what it must not show
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ProjectorScreen) and app.shows_latest()
+        )
         for marker in ("URAxNAME", "URAxTEXT"):
             assert marker not in screen_text(app) and marker not in app.export_screenshot()
 

@@ -6,7 +6,7 @@ from kusanone_tui.meeting import Meeting
 from kusanone_tui.model import round as rounds
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
 from kusanone_tui.tui.screens.notes import NotesScreen
@@ -183,7 +183,7 @@ async def test_timers_pause_extend_and_cue(tmp_path, clock):
         await pilot.press("n")  # opening: 5 minutes
         await pilot.pause()
         clock.advance(60)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.screen.query_one("#stage-timer").value == "04:00")
         assert log.state().stage_remaining(clock()) == 240
         await pilot.press("space")  # pause
         clock.advance(120)
@@ -194,13 +194,12 @@ async def test_timers_pause_extend_and_cue(tmp_path, clock):
         timer = app.screen.query_one("#stage-timer")
         assert timer.value == "05:00"
         clock.advance(301)
-        await pilot.pause(0.3)
-        assert timer.has_class("over") and timer.value.startswith("+")
+        await wait_until(pilot, lambda: timer.has_class("over"))
+        assert timer.value.startswith("+")
         # the round's per-turn cue is a colour, never a sound
         await pilot.press("n", "t")
         clock.advance(3 * 60)
-        await pilot.pause(0.3)
-        assert app.screen.query_one("#round-now").has_class("turn-over")
+        await wait_until(pilot, lambda: app.screen.query_one("#round-now").has_class("turn-over"))
 
 
 async def test_help_lists_every_key_and_the_palette_has_them(tmp_path, clock):

@@ -365,6 +365,14 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             self._second = int(now)
             self._render(state, now, full=False)
 
+    def shows_latest(self) -> bool:
+        """Whether the screen at hand was drawn from the log as it is now (tests wait for it)."""
+        log = self.session_log
+        if log is None or self._signature is None:
+            return False
+        state = log.state()
+        return self._signature == (log.epoch, state.last_seq, state.event_count, id(self.screen))
+
     def refresh_now(self) -> None:
         """Redraw at once after this process wrote something."""
         self._signature = None
