@@ -52,6 +52,21 @@ MAX_APPS = 24
 #: Seconds a closed tab's app gets to quit by itself before it is killed.
 QUIT_SECONDS = 5.0
 
+#: The grid the projector's layout is designed for (columns × rows): its link sizes the font
+#: from the window so that this grid fills it (docs/meeting.md, "in the room").
+PROJECTOR_GRID = (60, 18)
+
+#: The font size of the other links, and of any link given ``&fontsize=``'s bounds.
+FONT_SIZE = 16
+FONT_SIZES = (8, 200)
+
+#: Where textual.js is served with its terminal made reachable (for the projector's re-fit).
+SCRIPT_PATH = "/kusanone/textual.js"
+_SCRIPT_HOOK = (
+    "window.onresize=()=>{this.fit()}",
+    "window.onresize=()=>{this.fit()},window.kusanoneTerminal=this",
+)
+
 log = logging.getLogger("kusanone.serve")
 
 
@@ -205,20 +220,20 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="stylesheet" href="/static/css/xterm.css">
-<script src="/static/js/textual.js"></script>
+<script src="{script}"></script>
 <style>
 @font-face {{
   font-family: "Roboto Mono";
   src: url("/static/fonts/RobotoMono-VariableFont_wght.ttf");
 }}
-body {{ margin: 0; background: #14202b; color: #f2efe6; }}
+body {{ margin: 0; background: {background}; color: {foreground}; }}
 .textual-terminal {{ opacity: 0; transition: opacity 0.3s ease-out; }}
 body.-first-byte .textual-terminal {{ opacity: 1; }}
 #start {{ display: none; }}
 .closed {{
   display: none; position: absolute; inset: 0; z-index: 10;
   align-items: center; justify-content: center; flex-direction: column;
-  font: 20px sans-serif; background: #14202b;
+  font: 20px sans-serif; background: {background};
 }}
 body.-closed .closed {{ display: flex; }}
 .closed button {{ font: inherit; margin: 1em; padding: 0.5em 1.5em; cursor: pointer; }}
@@ -229,12 +244,45 @@ body.-closed .closed {{ display: flex; }}
   <button type="button" onclick="location.reload()">{reload}</button></div>
 <span id="start" hidden></span>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{socket_url}"
-  data-font-size="{font_size}"></div>
+  data-font-size="{font_size}" data-fit="{fit}"></div>
 <script>
 (function () {{
   var terminal = document.getElementById("terminal");
   var scheme = location.protocol === "https:" ? "wss://" : "ws://";
   terminal.dataset.sessionWebsocketUrl = scheme + location.host + "{socket_path}";
+  // The projector: the font sized from the window, so that the designed grid fills it.
+  var fit = terminal.dataset.fit.split("x").map(Number);
+  if (!(fit[0] > 0 && fit[1] > 0)) return;
+  var FAMILY = "'Roboto Mono', Monaco, 'Courier New', monospace";
+  function fitted() {{
+    var probe = document.createElement("span");
+    probe.style.cssText = "position:absolute;visibility:hidden;white-space:pre;left:0;top:0;" +
+      "font-size:100px;font-family:" + FAMILY;
+    probe.textContent = "W".repeat(40);
+    document.body.appendChild(probe);
+    var box = probe.getBoundingClientRect();
+    probe.remove();
+    var width = box.width / 40 / 100, height = box.height / 100;
+    var size = Math.min(
+      window.innerWidth / (fit[0] * width), window.innerHeight / (fit[1] * height));
+    return Math.max(8, Math.min(400, Math.floor(size)));
+  }}
+  terminal.dataset.fontSize = fitted();
+  function refit() {{
+    var shown = window.kusanoneTerminal;  // textual.js's terminal (see serve.py)
+    var size = fitted();
+    terminal.dataset.fontSize = size;
+    if (shown && shown.terminal.options.fontSize !== size) {{
+      shown.terminal.options.fontSize = size;
+      shown.fit();
+    }}
+  }}
+  var waiting = null;
+  window.addEventListener("resize", function () {{
+    clearTimeout(waiting);
+    waiting = setTimeout(refit, 150);
+  }});
+  if (document.fonts) document.fonts.load("100px 'Roboto Mono'").then(refit, function () {{}});
 }})();
 </script>
 </body>
@@ -272,8 +320,10 @@ class SessionServer(Server):
         max_apps: int = MAX_APPS,
         quit_seconds: float = QUIT_SECONDS,
         out: TextIO | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__(command="kusanone", host=host, port=port, title=title)
+        self.theme = theme if theme in ("light", "dark") else None
         self.session_path = Path(session_path)
         self.store_root = Path(store_root)
         self.lang = lang if lang in LANGUAGES else "ja"
@@ -286,6 +336,7 @@ class SessionServer(Server):
         self.apps: dict[RoleAppService, web.WebSocketResponse] = {}
         self.started: list[tuple[str, RoleAppService]] = []  # every app ever started, in order
         self._ending: set[asyncio.Future] = set()
+        self._script: str | None = None
 
     # -- what a link may do ---------------------------------------------------------------------
     def allowed(self, role: str, token: str) -> bool:
@@ -304,6 +355,8 @@ class SessionServer(Server):
         """The app process for ``role``: fixed by the server, nothing from the browser."""
         argv = [self.python, "-m", "kusanone_tui", "open", str(self.session_path)]
         argv += ["--role", role, "--data", str(self.store_root), "--lang", self.lang]
+        if self.theme is not None:
+            argv += ["--theme", self.theme]
         for folder in self.plugins_dirs:
             argv += ["--plugins-dir", str(folder)]
         return argv
@@ -326,6 +379,7 @@ class SessionServer(Server):
                 # a file an open tab's app delivers (e.g. the palette's Screenshot); its key is
                 # random and known only to that tab
                 web.get("/download/{key}", self.handle_download, name="download"),
+                web.get(SCRIPT_PATH, self.handle_script, name="script"),
                 web.get("/{role}", self.handle_index, name="index"),
             ]
         )
@@ -355,7 +409,13 @@ class SessionServer(Server):
         token = request.query.get("token", "")
         if not self.allowed(role, token):
             return self.forbidden()
-        font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 72)
+        given = request.query.get("fontsize")
+        low, high = FONT_SIZES
+        font_size = min(max(to_int(given or str(FONT_SIZE), FONT_SIZE), low), high)
+        # The projector's font fills the window with its designed grid, unless one was asked for.
+        columns, rows = PROJECTOR_GRID
+        fit = f"{columns}x{rows}" if role == "projector" and not given else ""
+        background, foreground = self.page_colours(role)
         # the server's own token, never the query's text: nothing from the request is echoed
         socket_path = f"/ws/{role}/{self.tokens[role] if self.tokens is not None else '-'}"
         label = message(self.lang, f"name.{role}")
@@ -365,10 +425,41 @@ class SessionServer(Server):
             socket_url=html.escape(f"ws://{request.host}{socket_path}"),
             socket_path=socket_path,
             font_size=font_size,
+            fit=fit,
+            script=SCRIPT_PATH,
+            background=background,
+            foreground=foreground,
             ended=html.escape(message(self.lang, "ended")),
             reload=html.escape(message(self.lang, "reload")),
         )
         return web.Response(text=page, content_type="text/html")
+
+    def page_colours(self, role: str) -> tuple[str, str]:
+        """The page's background and text, in the theme the role's app will show (around the
+        terminal's grid, the window's few spare pixels match it)."""
+        from .tui.themes import THEMES, room_theme
+
+        chosen = template = None
+        with contextlib.suppress(Exception):  # a page is served even if the log cannot be read
+            from .store.session import SessionLog
+
+            log = SessionLog.open(self.session_path)
+            try:
+                state = log.state()
+            finally:
+                log.close()
+            chosen, template = state.theme, getattr(state.template, "theme", None)
+        theme = THEMES[room_theme(chosen, self.theme, template, role)]
+        return theme.background or "#111c26", theme.foreground or "#f4f1e8"
+
+    async def handle_script(self, request: web.Request) -> web.Response:
+        """textual.js, with its terminal reachable as ``window.kusanoneTerminal`` so that the
+        projector's page can size the font again when the window changes. Unchanged if the
+        hook is not found (then the font is fitted once, when the page opens)."""
+        if self._script is None:
+            original = (Path(self.statics_path) / "js" / "textual.js").read_text("utf-8")
+            self._script = original.replace(*_SCRIPT_HOOK, 1)
+        return web.Response(text=self._script, content_type="application/javascript")
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         role = request.match_info["role"]
@@ -456,6 +547,7 @@ def serve(
     *,
     no_token: bool = False,
     out: TextIO | None = None,
+    theme: str | None = None,
 ) -> int:
     """Serve ``session_path`` to browsers until Ctrl+C; print one link per role first.
 
@@ -481,6 +573,7 @@ def serve(
         host=host,
         port=bound_port,
         out=out,
+        theme=theme,
     )
     base = f"http://{link_host(host)}:{bound_port}"
     where = f"[{host.strip('[]')}]:{bound_port}" if ":" in host else f"{host}:{bound_port}"
