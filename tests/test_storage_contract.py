@@ -306,3 +306,10 @@ def test_table_lines_are_not_documents_and_a_session_skips_them(tmp_path: Path) 
     ]
     assert SessionLog.open(log.path).damage is None
     assert SessionStore(tmp_path).info(log.path).events == 2  # the listing counts events only
+
+
+def test_persist_empty_on_an_existing_logdb_table_keeps_its_documents(tmp_path: Path) -> None:
+    path = tmp_path / "db.jsonl"
+    LogDB(path).table("t").insert({"n": 1})
+    assert LogDB(path).table("t", persist_empty=True).all() == [{"n": 1}]
+    assert LogDB(path).table("t").all() == [{"n": 1}]

@@ -367,6 +367,9 @@ class LogStorage(Storage):
 
     def create_table(self, table: str) -> None:
         """Make ``table`` exist (also empty, also in other processes): one table line."""
+        self.refresh()
+        if table in self._tables:
+            return
         with self.locked():
             self.refresh()
             if table not in self._tables:
@@ -762,7 +765,10 @@ class LogTable(Table):
 
     def __init__(self, storage: Storage, name: str, cache_size: int = 10, persist_empty=False):
         self._seen_generation = -1
-        super().__init__(storage, name, cache_size=cache_size, persist_empty=persist_empty)
+        super().__init__(storage, name, cache_size=cache_size)
+        if persist_empty:
+            # TinyDB's Table empties an existing table here; this one only makes sure it exists.
+            self.log.create_table(name)
 
     @property
     def log(self) -> LogStorage:
