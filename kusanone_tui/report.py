@@ -36,7 +36,8 @@ from .store.registry import (
     Story,
     kind_title,
 )
-from .store.session import SessionLog
+from .store.session import SessionLog, read_log
+from .store.session import session_id as _session_id
 from .store.sessions import COMMUNITY_FILE, SessionStore, os_reason
 
 FIGURES = ("activities", "groups", "collaborations", "participants")
@@ -253,20 +254,24 @@ def build(
         report.unreadable += [(problem.path, problem.reason) for problem in listing.problems]
         for info in listing:
             try:
-                log = SessionLog.open(info.path)
+                fast = read_log(info.path)  # straight from the lines; None: open it properly
+                log = SessionLog.open(info.path) if fast is None else None
             except (OSError, UnicodeDecodeError) as error:
                 report.unreadable.append((info.path, _reason(error)))
                 continue
-            try:
-                state = log.state()
-            finally:
-                log.close()
+            if fast is not None:
+                state = fast[1]
+            else:
+                try:
+                    state = log.state()
+                finally:
+                    log.close()
             day = _day(state.meeting_started_at or state.created_at)
             if state.meeting_started_at is None and state.series and state.series.starts_at:
                 day = state.series.starts_at[:10]  # prepared ahead: the meeting's own day
             if series is not None and not _of_series(state, series):
                 continue
-            sessions.append((label, log.session_id, state, day))
+            sessions.append((label, _session_id(info.path), state, day))
         registry_path = root / COMMUNITY_FILE
         if registry_path.is_dir() or (registry_path.exists() and not registry_path.is_file()):
             report.unreadable.append((registry_path, t("store.not_regular")))  # never opened

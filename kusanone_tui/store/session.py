@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +34,7 @@ from ..model.events import (
 )
 from ..model.state import MeetingState, apply
 from ..model.template import Template
-from ..model.text import clean_data
+from ..model.text import _UNSAFE, clean_data
 from .storage import DamageReport, LogDB, LogTable, decode_line, encode_line, replace_file
 
 EVENTS = "events"
@@ -95,8 +96,7 @@ class SessionLog:
 
     @property
     def session_id(self) -> str:
-        name = self.path.name
-        return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else self.path.stem
+        return session_id(self.path)
 
     @property
     def damage(self) -> DamageReport | None:
@@ -252,6 +252,80 @@ class SessionLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def session_id(path: str | Path) -> str:
+    """A session's id: its file's name without the suffix."""
+    path = Path(path)
+    return path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+
+
+def read_log(path: str | Path) -> tuple[list[Event], MeetingState] | None:
+    """The events and the folded state of a session file, straight from its lines.
+
+    For reading only (minutes, exports, the report): each line's checksum is checked as the
+    storage checks it, but no TinyDB table or document is built, and an event whose line holds
+    no escape and nothing :mod:`..model.text` would clean is taken as it is (one scan of the
+    line instead of a walk over every string). Returns ``None`` when a line is damaged or the
+    end is cut off: the caller then opens the file the ordinary way, which repairs or reports.
+    """
+    with open(path, "rb") as handle:
+        content = handle.read()
+    if content and not content.endswith(b"\n"):
+        return None
+    docs: dict[int, tuple[Any, bool]] = {}
+    unsafe = _UNSAFE.search
+    crc32, loads = zlib.crc32, json.loads
+    for line in content.split(b"\n")[:-1]:
+        if len(line) < 10 or line[8:9] != b" ":
+            return None
+        body = line[9:]
+        try:
+            if int(line[:8], 16) != crc32(body):
+                return None
+            text = body.decode("utf-8")
+            record = loads(text)
+            table = record["t"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if "doc" not in record:
+            continue  # a table line: only ids, no event
+        doc_id, doc = record.get("id"), record.get("doc")
+        if not isinstance(table, str) or type(doc_id) is not int or not isinstance(doc, dict):
+            return None
+        if table == EVENTS:
+            docs[doc_id] = (doc, "\\" not in text and unsafe(text) is None)
+    events: list[Event] = []
+    state = MeetingState()
+    for seq, (doc, clean) in docs.items():
+        event = _clean_event(doc, seq) if clean else read_event(doc, seq)
+        if event is not None:
+            events.append(event)
+            _apply(state, event)
+    return events, state
+
+
+def _clean_event(doc: dict[str, Any], seq: int) -> Event | None:
+    """:func:`read_event` for a record known to hold no text that needs cleaning."""
+    kind, data, actor = doc.get("kind"), doc.get("data"), doc.get("actor")
+    if not isinstance(kind, str) or not isinstance(data or {}, dict):
+        return None
+    if not isinstance(actor or {}, Mapping):
+        return None
+    try:
+        event = Event(
+            kind=kind,
+            data=data or {},
+            actor=Actor.from_dict(actor or {}),
+            at=float(doc.get("at") or 0.0),
+            id=str(doc.get("id") or ""),
+            seq=seq,
+        )
+        if kind in CORE_KINDS:
+            validate(event)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return event
 
 
 def read_event(doc: Any, seq: int) -> Event | None:
