@@ -375,3 +375,41 @@ def test_forget_leaves_no_trace_in_any_file_of_the_store(tmp_path, capsys):
     assert sorted(p.name for p in state.participants.values()) == sorted(["あおい", "—"])
     assert Registry(store / COMMUNITY_FILE).requests()[0].offers == ("—",)
     assert json.loads(next(store.glob(".*draft*")).read_text("utf-8"))["text"].startswith("—")
+
+
+async def test_open_requests_for_help_show_in_the_closing_stage(tmp_path, clock):
+    """協力のお願い: the room sees the open requests in the closing stage (public texts only)."""
+    from kusanone_tui.meeting import Meeting
+    from kusanone_tui.plugin_host import PluginHost
+    from kusanone_tui.store.registry import Registry
+    from kusanone_tui.store.sessions import COMMUNITY_FILE, SessionStore
+    from kusanone_tui.templates import load
+    from kusanone_tui.testing import screen_text
+    from kusanone_tui.tui.app import KusanoneApp
+
+    store = SessionStore(tmp_path / "store")
+    log = store.create(load("teireikai"), title="会", clock=clock)
+    registry = Registry(store.root / COMMUNITY_FILE)
+    fes = registry.add_activity("泉州トリガーフェス", "event")
+    request = registry.post_help(fes.id, "フェスの受付を手伝ってくれる方")
+    registry.offer_help(request.id, "OFFERxNAME")  # an offer is private: never on the wall
+    done = registry.post_help(fes.id, "もう締め切ったお願い")
+    registry.close_help(done.id, 2)
+    stages = [stage.type for stage in log.state().template.stages]
+    Meeting(log).start_stage(stages.index("round"))
+    app = KusanoneApp(log, clock=clock, plugins=PluginHost())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "フェスの受付" not in screen_text(app)  # only in the closing stage
+        Meeting(log).start_stage(stages.index("closing"))
+        app.refresh_now()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "協力のお願い" in text and "フェスの受付を手伝ってくれる方" in text
+        assert "もう締め切った" not in text and "OFFERxNAME" not in text
+        await pilot.press("f3")
+        await pilot.pause()
+        app.refresh_now()
+        await pilot.pause()
+        projected = screen_text(app)
+        assert "フェスの受付を手伝ってくれる方" in projected and "OFFERxNAME" not in projected

@@ -223,6 +223,8 @@ class ProjectorView:
     report: tuple[tuple[Mapping[str, str], tuple[str, ...]], ...] = ()
     #: groups of the report-back whose summary is kept for the minutes only (no text here)
     summary_in_minutes: tuple[Mapping[str, str], ...] = ()
+    #: the closing stage: the community's open requests for help (協力のお願い), public texts
+    help_wanted: tuple[str, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)  # present people, as the room sees
     note: Mapping[str, str] = field(default_factory=dict)  # the stage's note (a break's words)
 

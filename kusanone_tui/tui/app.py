@@ -8,6 +8,7 @@ re-renders only when something changed.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import inspect
@@ -26,14 +27,14 @@ from ..i18n import pick, t
 from ..meeting import Meeting
 from ..model.state import MeetingState
 from ..model.text import clean_text
-from ..model.views import projector_view
+from ..model.views import ProjectorView, projector_view
 from ..plugin_host import PluginHost
 from ..plugin_types import Command, Panel, StageType
 from ..store.drafts import Draft
 from ..store.lock import LockTimeout
 from ..store.registry import Registry
 from ..store.session import SessionLog
-from ..store.sessions import SessionStore
+from ..store.sessions import COMMUNITY_FILE, SessionStore
 from ..store.storage import LogReadOnly
 from . import themes
 from .base import anonymous, translate_bindings
@@ -321,6 +322,30 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         if self.theme != wanted:
             self.theme = wanted
 
+    def room_view(self, state: MeetingState, now: float) -> ProjectorView:
+        """What the room sees: the projector's view, and in the closing stage the community's
+        open requests for help (協力のお願い) from the registry beside the session."""
+        view = projector_view(state, now, anonymous)
+        if view.stage_type != "closing" or self.session_log is None:
+            return view
+        return dataclasses.replace(view, help_wanted=self._help_wanted())
+
+    def _help_wanted(self) -> tuple[str, ...]:
+        # Read again only when the registry file changed (the screen is drawn every second).
+        path = self.session_log.path.parent / COMMUNITY_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return ()
+        cached = getattr(self, "_help_cache", None)
+        if cached is None or cached[0] != stamp:
+            try:
+                texts = tuple(request.text for request in self.registry().open_requests())
+            except (OSError, ValueError):
+                texts = ()
+            self._help_cache = (stamp, texts)
+        return self._help_cache[1]
+
     # -- following the log ------------------------------------------------------------------------
     def _render(self, state: MeetingState, now: float, full: bool) -> bool:
         """Draw the screen; ``False`` when it is not ready yet (so the next look tries again)."""
@@ -331,7 +356,7 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             self.follow_room_theme(state)
         try:
             if hasattr(screen, "show"):  # the projector: the room's view and nothing else
-                screen.show(projector_view(state, now, anonymous))
+                screen.show(self.room_view(state, now))
             elif hasattr(screen, "update_view"):
                 shown = self.shown_state(state)  # wall-safe unless the private view is on
                 (screen.update_view if full else screen.update_clock)(shown, now)

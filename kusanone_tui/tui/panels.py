@@ -89,14 +89,18 @@ def view_panel(view: ProjectorView, rules: bool = False) -> Text:
             empty = "summary_in_minutes" if name in view.summary_in_minutes else "no_summary"
             for line in summaries or (t(f"breakout.{empty}"),):
                 text.append(f"   {line}\n")
+    if view.help_wanted:
+        text.append(f"{t('community.help_wanted')}\n", style="bold")
+        for line in view.help_wanted:
+            text.append(f"・{line}\n")
     return text
 
 
-def flow_panel(state: MeetingState, now: float) -> Text:
+def flow_panel(state: MeetingState, now: float, view: ProjectorView | None = None) -> Text:
     """The facilitator's panel: the same view the room sees, plus what only the facilitator
     needs in a reflecting turn — the key for what comes next, and a calm line when the phases
     still to come will not fit in the stage's time."""
-    text = view_panel(projector_view(state, now, anonymous))
+    text = view_panel(view or projector_view(state, now, anonymous))
     current, stage = state.reflecting, state.stage
     if current is None or stage is None:
         return text

@@ -160,7 +160,7 @@ class FacilitatorScreen(KScreen):
         self._show_round(state, now)
         show_panel(
             self.query_one("#flow-panel", Static),
-            flow_panel(state, now),
+            flow_panel(state, now, self.app.room_view(state, now)),
             self.app.plugin_facilitator_text(state),
         )
 
