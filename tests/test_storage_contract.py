@@ -14,7 +14,7 @@ import pytest
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
-from kusanone_tui.store.session import SessionLog
+from kusanone_tui.store.session import SessionLog, read_log
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.store.storage import (
     LogDB,
@@ -306,6 +306,8 @@ def test_table_lines_are_not_documents_and_a_session_skips_them(tmp_path: Path) 
     ]
     assert SessionLog.open(log.path).damage is None
     assert SessionStore(tmp_path).info(log.path).events == 2  # the listing counts events only
+    events, _state = read_log(log.path)  # the fast read, straight from the lines
+    assert [e.kind for e in events] == ["session.created", "timer.paused"]
 
 
 def test_persist_empty_on_an_existing_logdb_table_keeps_its_documents(tmp_path: Path) -> None:
