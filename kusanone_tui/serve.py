@@ -272,9 +272,11 @@ body.-closed .closed {{ display: flex; }}
     var shown = window.kusanoneTerminal;  // textual.js's terminal (see serve.py)
     var size = fitted();
     terminal.dataset.fontSize = size;
-    if (shown && shown.terminal.options.fontSize !== size) {{
+    if (shown && Number(shown.terminal.options.fontSize) !== size) {{
       shown.terminal.options.fontSize = size;
-      shown.fit();
+      // xterm.js measures the new cell size on its next frame: fit after it
+      setTimeout(function () {{ shown.fit(); }}, 50);
+      setTimeout(function () {{ shown.fit(); }}, 400);
     }}
   }}
   var waiting = null;
@@ -283,6 +285,15 @@ body.-closed .closed {{ display: flex; }}
     waiting = setTimeout(refit, 150);
   }});
   if (document.fonts) document.fonts.load("100px 'Roboto Mono'").then(refit, function () {{}});
+  // A grid fitted while the app was still starting may not reach it: tell it again once it
+  // draws (textual.js sends the size only when it changes).
+  var told = 0;
+  var again = setInterval(function () {{
+    var shown = window.kusanoneTerminal;
+    if (!shown || !document.body.classList.contains("-first-byte")) return;
+    shown.sendSize();
+    if (++told >= 2) clearInterval(again);
+  }}, 500);
 }})();
 </script>
 </body>

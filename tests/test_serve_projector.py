@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import time
@@ -113,7 +114,7 @@ FITTED = """(() => {
   const shown = window.kusanoneTerminal;
   if (!shown) return null;
   const screen = document.querySelector('.xterm-screen').getBoundingClientRect();
-  return {font: shown.terminal.options.fontSize, cols: shown.terminal.cols,
+  return {font: Number(shown.terminal.options.fontSize), cols: shown.terminal.cols,
           rows: shown.terminal.rows, width: screen.width, height: screen.height,
           innerWidth: window.innerWidth, innerHeight: window.innerHeight};
 })()"""
@@ -133,6 +134,21 @@ async def fitted(tab: BrowserTab, width: int, height: int) -> dict:
         ):
             return found
         assert time.monotonic() < deadline, f"not fitted to {width}x{height}: {found}"
+        await asyncio.sleep(0.2)
+
+
+CURSOR = re.compile(r"\x1b\[\d+;(\d+)H")
+
+
+async def app_draws_across(tab: BrowserTab, columns: int) -> None:
+    """Wait until the app draws in the terminal's last column: it has the fitted grid."""
+    deadline = time.monotonic() + 20
+    while True:
+        raw = await tab.evaluate("window.__screenText") or ""
+        widest = max((int(found) for found in CURSOR.findall(raw)), default=0)
+        if widest >= columns:
+            return
+        assert time.monotonic() < deadline, f"the app draws {widest} of {columns} columns"
         await asyncio.sleep(0.2)
 
 
@@ -166,6 +182,7 @@ async def test_the_browser_projector_fills_the_window_in_every_stage(tmp_path: P
             for width, height in ((1920, 1080), (1280, 720)):
                 await resize(projector, width, height)
                 grid = await fitted(projector, width, height)
+                await app_draws_across(projector, grid["cols"])
                 # the designed grid fills the window: no band of empty page
                 assert grid["height"] >= 0.9 * height and grid["width"] >= 0.85 * width, grid
                 for name, kind, words in STAGES:
