@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import pytest
 from rich.text import Text
-from test_snapshots import DIALOGS, open_dialog, scene
+from test_snapshots import DIALOGS, open_and_wait, scene, settled
 from textual.widgets import Button, Digits
 
 from kusanone_tui.i18n import t
 from kusanone_tui.meeting import Meeting
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.base import fit_lines
 from kusanone_tui.tui.widgets import KeyBar, screen_keys
 
 LONG = "さくらの母の友だちのみどり"  # 13 characters, 26 cells: a long display name
+
+
+async def drawn(pilot, app) -> None:
+    """Wait until the screen shows the log as it is now, laid out and drawn."""
+    await wait_until(pilot, app.shows_latest)
+    await wait_until(pilot, settled(app))
 
 
 def fully_shown(app, widget) -> bool:
@@ -35,7 +41,7 @@ def fully_shown(app, widget) -> bool:
 async def test_80x24_keeps_the_stage_the_clock_now_next(tmp_path, clock):
     app = KusanoneApp(scene(tmp_path, clock), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await drawn(pilot, app)
         text = screen_text(app)
         assert "近況報告" in text  # the stage's title
         assert "いま話している人：さくらの母" in text and "次の人：ゲスト" in text
@@ -50,7 +56,7 @@ async def test_80x24_keeps_the_stage_the_clock_now_next(tmp_path, clock):
 async def test_80x24_keeps_the_breakout_panel(tmp_path, clock):
     app = KusanoneApp(scene(tmp_path, clock, "breakout"), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await drawn(pilot, app)
         text = screen_text(app)
         assert "分科会" in text and fully_shown(app, app.screen.query_one("#stage-timer"))
         assert fully_shown(app, app.screen.query_one("#flow-panel"))
@@ -62,7 +68,7 @@ async def test_80x24_keeps_the_breakout_panel(tmp_path, clock):
 async def test_the_clock_is_never_cut(tmp_path, clock, width):
     app = KusanoneApp(scene(tmp_path, clock), clock=clock)
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause(0.3)
+        await drawn(pilot, app)
         assert fully_shown(app, app.screen.query_one("#stage-timer"))
         centre = app.screen.query_one("#centre-pane").region
         assert centre.width >= 40
@@ -79,9 +85,9 @@ async def test_no_name_is_broken_from_100_columns(tmp_path, clock, width):
     meeting.next_turn()
     app = KusanoneApp(log, clock=clock)
     async with app.run_test(size=(width, 30)) as pilot:
-        await pilot.pause(0.3)
-        app.refresh_now()
-        await pilot.pause(0.1)
+        await drawn(pilot, app)
+        app.refresh_now()  # lines fitted to the laid-out widths
+        await wait_until(pilot, settled(app))
         # the centre column, where the room reads who speaks (the roster may cut a long name)
         centre = app.screen.query_one("#centre-pane").region
         lines = [
@@ -116,7 +122,7 @@ def test_fit_lines_breaks_between_names_only() -> None:
 async def test_the_key_bar_never_cuts_a_label(tmp_path, clock, width, role):
     app = KusanoneApp(scene(tmp_path, clock), role=role, clock=clock)
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause(0.3)
+        await drawn(pilot, app)
         bar = app.screen.query_one(KeyBar)
         shown = bar.entries()
         line = screen_text(app).splitlines()[-1].rstrip()
@@ -138,9 +144,7 @@ async def test_the_key_bar_never_cuts_a_label(tmp_path, clock, width, role):
 async def test_every_dialog_keeps_its_buttons_at_80x24(tmp_path, clock, name):
     app = KusanoneApp(scene(tmp_path, clock), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
-        open_dialog(app, name)
-        await pilot.pause(0.3)
+        await open_and_wait(pilot, app, name)
         dialog = app.screen
         frame = dialog.query_one("#dialog")
         assert app.screen.region.contains_region(frame.region)
@@ -151,5 +155,4 @@ async def test_every_dialog_keeps_its_buttons_at_80x24(tmp_path, clock, name):
         if name == "help":
             assert fully_shown(app, dialog.query_one(".buttons"))  # how to close it
         await pilot.press("escape")  # Escape closes every dialog
-        await pilot.pause(0.1)
-        assert app.screen is not dialog
+        await wait_until(pilot, lambda: app.screen is not dialog)

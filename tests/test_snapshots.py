@@ -18,7 +18,7 @@ from kusanone_tui.i18n import t
 from kusanone_tui.meeting import Meeting
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -89,12 +89,37 @@ def size_name(size: tuple[int, int]) -> str:
 async def test_screen_snapshot(tmp_path, clock, role, stage, size):
     app = KusanoneApp(scene(tmp_path, clock, stage), role=role, clock=clock)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(pilot, app.shows_latest)
+        await wait_until(pilot, settled(app))
         app.refresh_now()  # lines fitted to the laid-out widths
-        await pilot.pause(0.1)
+        await wait_until(pilot, settled(app))
         name = role if stage == "round" else f"{role}-{stage}"
         session = app.session_log.session_id
         check(f"{name}-{size_name(size)}", screen_text(app), app.export_screenshot(), session)
+
+
+def settled(app: KusanoneApp):
+    """A predicate for ``wait_until``: the screen read the same twice in a row (laid out and
+    drawn, nothing more on its way)."""
+    seen: list[str] = []
+
+    def check() -> bool:
+        seen.append(screen_text(app))
+        return len(seen) > 1 and seen[-1] == seen[-2]
+
+    return check
+
+
+async def open_and_wait(pilot, app: KusanoneApp, name: str) -> None:
+    """Open a dialog over the drawn facilitator's screen and wait until it is drawn whole."""
+    await wait_until(pilot, app.shows_latest)
+    below = app.screen
+    open_dialog(app, name)
+    await wait_until(pilot, lambda: app.screen is not below and app.screen.is_mounted)
+    if name == "palette":  # the palette gathers its commands after it opens
+        await wait_until(pilot, lambda: app.screen.query_one("CommandList").option_count > 0)
+    await pilot.wait_for_scheduled_animations()  # scrolling to the focused field
+    await wait_until(pilot, settled(app))
 
 
 def open_dialog(app: KusanoneApp, name: str) -> None:
@@ -137,12 +162,10 @@ DIALOGS = [
 async def test_dialog_snapshot(tmp_path, clock, name, size):
     app = KusanoneApp(scene(tmp_path, clock), clock=clock)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause(0.2)
-        open_dialog(app, name)
-        await pilot.pause(0.7 if name == "palette" else 0.3)  # the palette gathers commands
+        await open_and_wait(pilot, app, name)
         if name == "registry":  # today's date by default: a fixed one for the snapshot
             app.screen.query_one("#reg-date").value = "2026-11-14"
-            await pilot.pause(0.1)
+            await wait_until(pilot, lambda: "2026-11-14" in screen_text(app))
         check(
             f"dialog-{name}-{size_name(size)}", screen_text(app), None, app.session_log.session_id
         )
