@@ -38,7 +38,6 @@ from dataclasses import dataclass, field, replace
 
 from .catalogue import Game, normalise
 from .model import HARD, Attendee, Evening, Plan, Table, Weights
-from .tabu import Tabu, greedy_fill
 
 #: The search cools from its starting temperature to this many times colder.
 COOLING = 300
@@ -58,8 +57,8 @@ CLOCK, OPTIMAL, NO_IMPROVEMENT, STEPS, CANCELLED = (
     "steps",
     "cancelled",
 )
-#: The search says it is done ("no improvement") when this many fresh starts have found its best
-#: plan's cost, none found better, and half the time is used.
+#: The search says it is done ("no improvement") when this many fresh starts, and at least half
+#: of all, have found its best plan's cost, none found better, and half the time is used.
 PATIENCE = 3
 
 
@@ -503,6 +502,7 @@ def construct(P: Problem, rng: random.Random) -> State:
             room[t] -= 1
             seated.add(p)
         # Everyone else: pairs who have not met, with the most freedom first (Triska & Musliu).
+        from .tabu import greedy_fill  # numpy: imported when a plan is made, not at start-up
         rest = [p for p in players if p not in seated]
         open_tables = [t for t in range(len(games)) if room[t] > 0]
         seats = sum(room[t] for t in open_tables)
@@ -1015,7 +1015,8 @@ def plan_evening(
     objective (games, table sizes, seats), then tabu search on swaps within a round
     (Dotú & Van Hentenryck) until nobody sits with someone twice. Fresh starts follow one
     another until the plan reaches a proven lower bound (``stopped == "optimal"``), or
-    ``PATIENCE`` starts have found the same best cost, none better, and half the time is used
+    ``PATIENCE`` starts (and half of all) found the same best cost, none better, and half the
+    time is used
     (``"no improvement"``), or the clock runs
     out (``"clock"``). With the same seed the same plan comes back whenever the search stopped
     by itself; when the clock stopped it, a faster machine may have gone further.
@@ -1027,6 +1028,8 @@ def plan_evening(
     so the plan depends on the seed alone. ``progress(seconds used, best cost)`` is called
     after each start; ``should_stop()`` returning true cancels (``"cancelled"``).
     """
+    from .tabu import Tabu  # numpy: imported when a plan is made, not at start-up
+
     started = time.perf_counter()
     P = Problem(evening, previous)
     bound = lower_bound(P)
@@ -1076,7 +1079,11 @@ def plan_evening(
         if fixed_work:
             if runs >= restarts:
                 break
-        elif matched >= PATIENCE and time.perf_counter() - started >= seconds / 2:
+        elif (
+            matched >= PATIENCE
+            and 2 * matched >= runs
+            and time.perf_counter() - started >= seconds / 2
+        ):
             stopped = NO_IMPROVEMENT
             break
         if not fixed_work and time.perf_counter() >= deadline:
