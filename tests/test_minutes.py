@@ -10,7 +10,7 @@ from scenes import BACKSTAGE, PRIVATE, REDACTED, full_meeting
 
 from kusanone_tui.cli import main
 from kusanone_tui.minutes import minutes_markdown, to_html
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -86,10 +86,10 @@ async def test_the_minutes_screen_shows_the_minutes_and_nothing_private(tmp_path
     app = KusanoneApp(log, role="notes")
     async with app.run_test(size=(120, 60)) as pilot:
         await pilot.press("f4")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "家族会に久しぶりに出ました" in screen_text(app))
         text = screen_text(app)
-        assert "近況報告" in text and "家族会に久しぶりに出ました" in text
+        assert "近況報告" in text
         assert PRIVATE not in text and BACKSTAGE not in text
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "NotesScreen")
         assert "近況報告" not in screen_text(app).split("\n")[1]

@@ -30,6 +30,7 @@ from test_serve_browser import (
 )
 from textual import events
 
+from kusanone_tui import testing
 from kusanone_tui.demo import create_demo
 from kusanone_tui.meeting import Meeting
 from kusanone_tui.serve import SessionServer, new_tokens
@@ -74,19 +75,21 @@ def note_texts(path: Path) -> list[str]:
 
 async def wait_for_notes(pilot, path: Path, count: int, seconds: float = 60) -> list[str]:
     """The session's notes once there are ``count`` (or whatever is there after ``seconds``)."""
-    deadline = time.monotonic() + seconds
-    texts = note_texts(path)
-    while len(texts) < count and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        texts = note_texts(path)
-    return texts
+    with contextlib.suppress(AssertionError):
+        await testing.wait_until(pilot, lambda: len(note_texts(path)) >= count, seconds)
+    return note_texts(path)
 
 
 async def wait_until(pilot, check, seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check() and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-    return bool(check())
+    """:func:`kusanone_tui.testing.wait_until` with a longer default (bursts on a busy CI)."""
+    return await testing.wait_until(pilot, check, seconds)
+
+
+async def quiet(pilot, app) -> None:
+    """Everything typed is handled and shown: the app's messages done, the screen drawn from
+    the log as it is now. A note landing twice would be in the log by then."""
+    await pilot.pause()
+    await wait_until(pilot, app.shows_latest)
 
 
 def drafts_of(path: Path) -> list[Path]:
@@ -102,7 +105,7 @@ async def test_200_notes_with_no_pause_all_land_once_in_order(tmp_path):
         burst(app, typed(sent))
         stored = await wait_for_notes(pilot, log.path, len(sent))
         assert await wait_until(pilot, lambda: app.screen.query_one("#note-input").value == "")
-        await pilot.pause(0.2)  # anything more would have landed by now
+        await quiet(pilot, app)  # anything more would have landed by now
         stored = note_texts(log.path)
         assert stored == sent  # exactly 200, in order, each whole: nothing merged, twice, lost
         assert "メモ199 [b]x[/b]" in screen_text(app)  # the list shows the last one, literally
@@ -142,7 +145,8 @@ async def test_two_apps_on_one_session_alternating_with_no_pause(tmp_path):
             burst(first, typed([a_note]))
             burst(second, typed([b_note]))
         stored = await wait_for_notes(a, log.path, 200)
-        await b.pause(0.2)
+        await quiet(a, first)
+        await quiet(b, second)
         stored = note_texts(log.path)
         assert len(stored) == 200
         assert sorted(stored) == sorted(a_notes + b_notes)  # each once, whole

@@ -17,7 +17,7 @@ from kusanone_tui.plugin_host import PluginFailure, PluginHost
 from kusanone_tui.plugin_types import Command, Panel, StageType, TemplateSource
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 
 SIZE = (140, 40)
@@ -131,16 +131,14 @@ async def test_a_plugin_stage_runs_with_panel_command_projector_and_observer(tmp
         assert "紙芝居" in text and "PANEL 0" in text and "SIDEPANEL" in text
         assert "j めくる" in text  # the plugin's key is in the key bar during its stage
         await pilot.press("j")
-        await pilot.pause(0.3)
-        assert "PANEL 2" in screen_text(app)
+        await wait_until(pilot, lambda: "PANEL 2" in screen_text(app))
         kinds = [e.kind for e in log.events()]
         assert "kami:turned" in kinds and "kami:secret" in kinds
         assert log.events()[-1].actor.role == "plugin" and log.events()[-1].actor.name == "kami"
         assert "kami:turned" in plugin.seen  # the observer heard it
         await pilot.press("f3")
-        await pilot.pause(0.3)
-        text = screen_text(app)
-        assert "PROJECTED 1" in text  # only the public event reaches the projector
+        await wait_until(pilot, lambda: "PROJECTED 1" in screen_text(app))
+        text = screen_text(app)  # only the public event reaches the projector
         assert "ゆっくり見ましょう" in text  # the stage type's ground rules
         assert "PRIVATExPLUGIN" not in text and "PRIVATExPLUGIN" not in app.export_screenshot()
 
@@ -157,7 +155,8 @@ async def test_a_plugin_that_raises_is_switched_off_and_the_meeting_goes_on(tmp_
         await pilot.press("j")
         await pilot.pause()
         await pilot.press("f3")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ProjectorScreen")
+        await wait_until(pilot, app.shows_latest)
         await pilot.press("f1")
         await pilot.pause()
         await pilot.press("n")  # the meeting goes on

@@ -6,7 +6,7 @@ from kusanone_tui.cli import main
 from kusanone_tui.meeting import Meeting
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
 
@@ -84,10 +84,10 @@ async def test_command_palette_runs_a_meeting_action(tmp_path, clock):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"次へ")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.screen.query_one("CommandList").option_count > 0)
         await pilot.press("enter")
-        await pilot.pause(0.3)
-    assert log.state().stage is not None and log.state().stage.id == "opening"
+        await wait_until(pilot, lambda: log.state().stage is not None)
+    assert log.state().stage.id == "opening"
 
 
 def test_open_unknown_session_is_one_line(tmp_path, capsys):

@@ -137,7 +137,8 @@ async def try_note_then_fix(app, pilot, log: SessionLog, text: str, fix) -> None
     burst(app, [ENTER])  # the next try works
     assert await wait_for_notes(pilot, log.path, 1) == [text]
     assert await wait_until(pilot, lambda: box.value == "")
-    await pilot.pause(0.2)
+    await pilot.pause()  # the keys' messages handled: a second write would be in the log now
+    assert await wait_until(pilot, app.shows_latest)  # and the screen caught up with it
     assert note_texts(log.path) == [text]  # once
     assert Draft(log.path).load() == ("", None)
 
