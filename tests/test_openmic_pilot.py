@@ -19,7 +19,7 @@ from kusanone_tui.cli import main
 from kusanone_tui.model.views import projector_view
 from kusanone_tui.plugin_host import PluginHost
 from kusanone_tui.store.session import SessionLog
-from kusanone_tui.testing import FakeClock, screen_text
+from kusanone_tui.testing import FakeClock, screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 
 SIZE = (150, 46)
@@ -57,7 +57,8 @@ class Day:
         """``kusanone openmic add`` in the terminal next door."""
         session = self.app.session_log.session_id
         assert main(["openmic", "add", session, name, *wishes, *self.flags]) == 0
-        await self.pilot.pause(0.25)  # the app notices the other writer's events
+        # the app notices the other writer's events and draws them
+        await wait_until(self.pilot, self.app.shows_latest)
 
     async def press(self, *keys: str) -> str:
         await self.pilot.press(*keys)
@@ -171,7 +172,9 @@ async def test_walk_ins_a_lottery_and_a_cancel_that_leaves_no_trace(
         SessionLog.open(session_file), role="projector", plugins=host, clock=clock
     )
     async with projector.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: projector.shows_latest() and "つぎ" in screen_text(projector)
+        )
         room, svg = screen_text(projector), projector.export_screenshot()
     assert "いまステージ" in room and now_on in room and "03:00" in room
     assert "つぎ" in room and coming in room
@@ -199,9 +202,8 @@ async def test_an_overrun_a_skip_and_a_return_and_the_minutes(
         # An overrun: さくら plays for 70 minutes. The slots that remain shrink, and the
         # facilitator alone sees who may not get on.
         clock.advance(70 * 60)
-        await pilot.pause(0.25)
+        await wait_until(pilot, lambda: "70:00" in screen_text(day.app))
         screen = screen_text(day.app)
-        assert "70:00" in screen
         assert "🔒 入りきらないかも（進行役だけ）" in screen
         not_fitting = [day.name(pid) for pid in day.plan()[2].plan.not_fitting]
         assert not_fitting and not_fitting[-1] == "ほし"
