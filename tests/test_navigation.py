@@ -9,6 +9,7 @@ from kusanone_tui.meeting import Meeting
 from kusanone_tui.plugin_host import PluginHost
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
+from kusanone_tui.testing import wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.screens.facilitator import FacilitatorScreen
 from kusanone_tui.tui.screens.minutes import MinutesScreen
@@ -19,11 +20,7 @@ VIEWS = {"f1": FacilitatorScreen, "f2": NotesScreen, "f3": ProjectorScreen, "f4"
 
 
 async def _wait_for(pilot, kind) -> bool:
-    for _ in range(50):
-        if isinstance(pilot.app.screen, kind):
-            return True
-        await pilot.pause(0.02)
-    return False
+    return await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind))
 
 
 async def test_every_f_key_from_every_view(tmp_path, clock):
@@ -60,10 +57,8 @@ async def test_escape_closes_every_dialog_and_overlay(tmp_path, clock):
                 await pilot.press("n")
                 continue
             await pilot.press(key)
-            for _ in range(50):
-                if len(app.screen_stack) > 2 or app.screen.query("CommandInput"):
-                    break
-                await pilot.pause(0.02)
-            assert len(app.screen_stack) > 2 or app.screen.query("CommandInput"), key
+            await wait_until(
+                pilot, lambda: len(app.screen_stack) > 2 or app.screen.query("CommandInput")
+            )
             await pilot.press("escape")
             assert await _wait_for(pilot, FacilitatorScreen), f"escape did not close {key}"

@@ -11,6 +11,7 @@ from kusanone_tui.meeting import Meeting
 from kusanone_tui.model.template import parse_template
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
+from kusanone_tui.testing import wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.themes import (
     DIM_FACTOR,
@@ -73,30 +74,26 @@ async def test_f6_on_the_facilitators_screen_and_the_projector_follows(tmp_path,
     projector = KusanoneApp(log, role="projector", clock=clock)
     facilitator = KusanoneApp(type(log).open(log.path), clock=clock)
     async with projector.run_test(size=(60, 18)) as wall, facilitator.run_test() as desk:
-        await wall.pause(0.2)
+        await wait_until(wall, projector.shows_latest)
         assert projector.theme == LIGHT.name  # the projector's default: a lit room
+        await wait_until(desk, facilitator.shows_latest)
         await desk.press("f6")
-        await desk.pause(0.1)
-        chosen = [e.data["theme"] for e in log.events() if e.kind == "room.theme"]
-        assert chosen == ["dark"]
-        for _ in range(30):
-            await wall.pause(0.1)
-            if projector.theme == THEMES["dark"].name:
-                break
-        assert projector.theme == THEMES["dark"].name
+
+        def chosen() -> list:
+            return [e.data["theme"] for e in log.events() if e.kind == "room.theme"]
+
+        await wait_until(desk, chosen)
+        assert chosen() == ["dark"]
+        await wait_until(wall, lambda: projector.theme == THEMES["dark"].name)
         background = projector.screen.styles.background
         assert background.brightness < 0.2  # the wall is dark now
         await desk.press("ctrl+z")  # undone like any action: back to the light wall
-        for _ in range(30):
-            await wall.pause(0.1)
-            if projector.theme == LIGHT.name:
-                break
-        assert projector.theme == LIGHT.name
+        await wait_until(wall, lambda: projector.theme == LIGHT.name)
 
 
 async def test_theme_given_on_the_command_line(tmp_path, clock):
     log = SessionStore(tmp_path).create(load("teireikai"), title="会", clock=clock)
     app = KusanoneApp(log, role="projector", clock=clock, theme="dark")
     async with app.run_test(size=(60, 18)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, app.shows_latest)
         assert app.theme == THEMES["dark"].name
