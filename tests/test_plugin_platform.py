@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -335,3 +336,157 @@ def test_a_load_error_names_the_file_and_line(tmp_path: Path) -> None:
     assert f"{folder / 'syntax.py'}:2" in host.records["syntax"].error
     assert "nope" in host.records["args"].error
     assert f"{folder / 'args.py'}:" in host.records["args"].error
+
+
+# -- the issue's "done when": a volunteer's plugin from docs/plugins.md alone --
+
+VOLUNTEER = '''
+"""ペア: pairs the people present, asks how many completed the evening, and reports it."""
+import random
+
+from kusanone_tui import hookimpl
+from kusanone_tui.api import open_api
+from kusanone_tui.plugin_types import CliCommand, Command, MinutesSection, Panel, ReportFigure
+
+KUSANONE_API = ">=1.0,<2"
+
+
+def make_pairs(api):
+    people = [person.id for person in api.state().present]
+    random.shuffle(people)
+    pairs = [people[i : i + 2] for i in range(0, len(people), 2)]
+    api.append("paired", {"pairs": pairs}, visibility="public")
+
+
+def ask_completed(api):
+    def answered(number):
+        api.append("completed", {"count": number}, visibility="minutes")
+
+    api.ask({"ja": "最後までいた人は何人？", "en": "How many completed?"}, answered,
+            kind="number", minimum=0, maximum=50)
+
+
+def panel(api, state):
+    paired = [e for e in api.events() if e.kind.endswith(":paired")]
+    if not paired:
+        return "p でペア"
+    return " / ".join("・".join(api.label(pid, "room") for pid in pair)
+                      for pair in paired[-1].data["pairs"])
+
+
+def projector(view):
+    paired = [e for e in view.events if e.kind.endswith(":paired")]
+    if not paired:
+        return None
+    return " / ".join("・".join(view.room.labels.get(pid, "?") for pid in pair)
+                      for pair in paired[-1].data["pairs"])
+
+
+def render(view):
+    counts = [e.data["count"] for e in view.events if e.kind.endswith(":completed")]
+    return f"- 最後までいた人: {counts[-1]}人" if counts else ""
+
+
+def completed(data):
+    total = 0
+    for events in data.plugin_events.values():
+        counts = [e.data["count"] for e in events if e.kind.endswith(":completed")]
+        total += counts[-1] if counts else 0
+    return total
+
+
+def configure(parser):
+    parser.add_argument("session")
+    parser.add_argument("count", type=int)
+
+
+def run(args):
+    with open_api("pair", args.session, getattr(args, "data", None)) as api:
+        api.append("completed", {"count": args.count}, visibility="minutes")
+        print(len(api.state().present))
+    return 0
+
+
+@hookimpl
+def register_commands(register):
+    register(Command("pairs", "ペア", make_pairs, key="j"))
+    register(Command("completed", "修了", ask_completed, key="y"))
+
+
+@hookimpl
+def register_panels(register):
+    register(Panel("pairs", "ペア", facilitator=panel, projector=projector))
+
+
+@hookimpl
+def minutes_sections(register):
+    register(MinutesSection("completed", "修了", render))
+
+
+@hookimpl
+def report_figures(register):
+    register(ReportFigure("completed", "修了した人", completed))
+
+
+@hookimpl
+def register_cli_commands(register):
+    register(CliCommand("pair", "record how many completed", configure, run))
+'''
+
+
+async def test_a_volunteers_plugin_from_the_docs_alone(tmp_path: Path, capsys) -> None:
+    """Pairs the people present, asks for a number, adds a minutes section, a report figure
+    and a CLI subcommand, with only what docs/plugins.md documents."""
+    from kusanone_tui.meeting import Meeting
+    from kusanone_tui.tui.ask_dialog import AskDialog
+
+    folder = tmp_path / "plugs"
+    folder.mkdir(mode=0o700)
+    (folder / "pair.py").write_text(VOLUNTEER, "utf-8")
+    (folder / "pair.py").chmod(0o600)
+    root = tmp_path / "store"
+    log = SessionStore(root).create(load("teireikai"), title="講座")
+    meeting = Meeting(log)
+    for name in ("みどり", "はると", "ゆき"):
+        meeting.join(name)
+    meeting.join("ひみつ", show_name=False)
+    host = PluginHost.discover([folder], use_entry_points=False, strict=True)
+    assert host.records["pair"].enabled, host.records["pair"].error
+    app = KusanoneApp(log, plugins=host, clock=FakeClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, app.shows_latest)
+        await pilot.press("j")
+        await wait_until(pilot, lambda: "・" in screen_text(app) and "みどり" in screen_text(app))
+        assert "ひみつ" not in screen_text(app)  # the wall: the room's label
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, AskDialog))
+        await pilot.press("1", "2", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AskDialog))
+    events = [e for e in log.events() if e.kind.startswith("pair:")]
+    (paired,) = [e for e in events if e.kind == "pair:paired"]
+    assert sorted(pid for pair in paired.data["pairs"] for pid in pair) == sorted(
+        log.state().participants
+    )
+    assert [e.data["count"] for e in events if e.kind == "pair:completed"] == [12]
+    capsys.readouterr()
+    flags = ["--data", str(root), "--plugins-dir", str(folder)]
+    assert main(["export", log.session_id, "--format", "md", *flags]) == 0
+    assert "最後までいた人: 12人" in capsys.readouterr().out
+    assert main(["pair", log.session_id, "14", *flags]) == 0
+    assert capsys.readouterr().out.strip() == "4"
+    assert main(["report", "--format", "json", *flags]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"title": "修了した人", "value": 14} in report["plugins"]
+
+
+def test_no_test_waits_a_fixed_time() -> None:
+    """Tests wait for what they assert (``kusanone_tui.testing.wait_until``), never for a fixed
+    time: a fixed pause passes on a fast machine whether or not the screen changed."""
+    fixed = re.compile(r"\.pause\(\s*[0-9.]+\s*\)")
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if fixed.search(line)
+    ]
+    assert found == [], "use wait_until instead of a fixed pause"
