@@ -38,14 +38,14 @@ COLUMN_GAP = 3
 
 
 def big(text: str) -> str:
-    """``text`` drawn at least double-width: Latin letters, digits and signs as their
-    full-width forms (ＭＩＤＯＲＩ), a space as an ideographic space; kana and kanji are
-    double-width already."""
+    """``text`` drawn at least double-width: Latin letters as their full-width forms
+    (ＭＩＤＯＲＩ), a space as an ideographic space; kana and kanji are double-width already.
+    Digits stay as they are (``参加者2``: the label the room knows)."""
     out = []
     for char in text:
         if char == " ":
             out.append("\u3000")
-        elif "!" <= char <= "~":
+        elif char.isascii() and char.isalpha():
             out.append(chr(ord(char) + 0xFEE0))
         else:
             out.append(char)
@@ -158,7 +158,7 @@ class ProjectorScreen(KScreen):
         speakers.append(big(view.speaker or "—"), style="bold")
         following = Text()
         following.append(f"{t('meeting.next')}  ", style="dim")
-        following.append(big(view.next_speaker or "—"))
+        following.append(view.next_speaker or "—")
         width = band.content_size.width
         if width and cells(speakers.plain) + 6 + cells(following.plain) > width:
             speakers.append("\n")  # a narrow screen: next on its own line
