@@ -297,7 +297,7 @@ async def test_a_note_typed_in_the_browser_reaches_the_projector_tab(tmp_path: P
                 await asyncio.sleep(0.2)
             await projector.wait_for(marker, seconds=20)
 
-            # After each note the next is minutes-only again (the usual): it stays off the projector
+            # After each note the next is minutes-only again: it stays off the projector
             await notes.wait_for("議事録のみ   Ctrl+T")
             await notes.type(hidden)
             await notes.enter()
