@@ -11,7 +11,7 @@ snapshot cannot quietly lose it.
 from __future__ import annotations
 
 import pytest
-from test_snapshots import check, size_name
+from test_snapshots import check, settled, size_name
 
 from kusanone_tui import Actor
 from kusanone_tui.meeting import Meeting
@@ -19,7 +19,7 @@ from kusanone_tui.plugin_host import PluginHost
 from kusanone_tui.store.session import SessionLog
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
 from kusanone_tui.tui.screens.projector import big
 
@@ -152,9 +152,10 @@ async def test_projector_snapshot(tmp_path, clock, host, name, template, stage_t
     log = projector_scene(tmp_path, clock, template, stage_type, host)
     app = KusanoneApp(log, role="projector", clock=clock, plugins=host)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, app.shows_latest)
+        await wait_until(pilot, settled(app))
         app.refresh_now()  # the board fitted to the laid-out columns
-        await pilot.pause(0.1)
+        await wait_until(pilot, settled(app))
         text = screen_text(app)
         for marker in HIDDEN:
             assert marker not in text
@@ -170,24 +171,17 @@ async def test_older_notes_give_way_to_the_newest(tmp_path, clock, host):
     log = _teireikai(tmp_path, clock, "round")
     app = KusanoneApp(log, role="projector", clock=clock, plugins=host)
     async with app.run_test(size=(60, 18)) as pilot:
-        await pilot.pause(0.2)
+        await wait_until(pilot, app.shows_latest)
         app.refresh_now()
-        await pilot.pause(0.1)
-        text = screen_text(app)
-        assert UPDATES[-1] in text and UPDATES[0] not in text
+        await wait_until(pilot, lambda: UPDATES[-1] in screen_text(app))
+        assert UPDATES[0] not in screen_text(app)
         Meeting(log, "notes").add_note("いちばん新しい近況", "public")
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if "いちばん新しい近況" in screen_text(app):
-                break
+        await wait_until(pilot, lambda: "いちばん新しい近況" in screen_text(app))
         text = screen_text(app)
         assert "いちばん新しい近況" in text and UPDATES[-1] in text
         # at 160×45 the notes stand in columns, and every one of them fits
         await pilot.resize_terminal(160, 45)
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if UPDATES[0] in screen_text(app):
-                break
+        await wait_until(pilot, lambda: UPDATES[0] in screen_text(app))
         rows = [line for line in screen_text(app).splitlines() if UPDATES[1][:6] in line]
         assert rows and any(UPDATES[6][:5] in line for line in screen_text(app).splitlines())
         assert all(update[:8] in screen_text(app) for update in UPDATES)
