@@ -121,11 +121,6 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         Binding("f8", "community", "keys.community"),
         Binding("f9", "followups", "keys.followups"),
         Binding("ctrl+q", "quit", "keys.quit"),
-        # F1–F3 reach their view from anywhere, a dialog or the minutes included: priority, since
-        # a modal screen hides the app's other bindings (the screens' own ones fill the key bar).
-        Binding("f1", "show_role('facilitator')", show=False, priority=True),
-        Binding("f2", "show_role('notes')", show=False, priority=True),
-        Binding("f3", "show_role('projector')", show=False, priority=True),
     ]
 
     def __init__(

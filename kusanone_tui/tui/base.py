@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
@@ -53,6 +54,13 @@ ResultType = TypeVar("ResultType")
 class KModal(ModalScreen[ResultType], Generic[ResultType]):
     HORIZONTAL_BREAKPOINTS = WIDTHS
     VERTICAL_BREAKPOINTS = HEIGHTS
+    # F1–F3 reach their view from any dialog or the minutes too (a modal screen hides the app's
+    # and the screens' bindings); the dialog closes, nothing half-typed is saved.
+    BINDINGS = [
+        Binding("f1", "app.show_role('facilitator')", show=False),
+        Binding("f2", "app.show_role('notes')", show=False),
+        Binding("f3", "app.show_role('projector')", show=False),
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
