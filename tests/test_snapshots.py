@@ -16,7 +16,7 @@ import pytest
 
 from kusanone_tui.i18n import t
 from kusanone_tui.meeting import Meeting
-from kusanone_tui.store.sessions import SessionStore
+from kusanone_tui.store.session import SessionLog
 from kusanone_tui.templates import load
 from kusanone_tui.testing import screen_text, wait_until
 from kusanone_tui.tui.app import KusanoneApp
@@ -27,7 +27,11 @@ SIZES = [(80, 24), (120, 36)]
 
 def scene(tmp_path, clock, stage: str = "round"):
     """The regular meeting in its round of updates (or, with ``stage="breakout"``, in 分科会)."""
-    log = SessionStore(tmp_path / "s").create(load("teireikai"), title="11月の定例会", clock=clock)
+    # A fixed session id (the store's own ids carry the time and a random suffix): the screens
+    # show it whole or cut, and a snapshot must not change from run to run.
+    path = tmp_path / "s" / "20261114-1330-teireikai-snap.session.jsonl"
+    path.parent.mkdir(parents=True)
+    log = SessionLog.create(path, load("teireikai"), title="11月の定例会", clock=clock)
     meeting = Meeting(log)
     people = [
         meeting.join("みどり", "self"),
