@@ -118,3 +118,48 @@ def split(text: str) -> list[str]:
     import re
 
     return [part.strip() for part in re.split(r"[、,，]", text or "") if part.strip()]
+
+
+def record_activity_day(
+    registry: Registry,
+    name: str,
+    kind: str,
+    count: int,
+    on: str | None = None,
+    note: str = "",
+    source: str = "",
+    session: str | None = None,
+):
+    """An evening or a day of the activity ``name`` with its head-count (a plugin's game night,
+    a festival day). The activity is found by its name (current, former or merged) or added with
+    ``kind``; recording the same activity again from the same ``session`` and ``source`` on the
+    same day corrects that day's count instead of adding a second day, so nothing is counted
+    twice. Returns the :class:`~kusanone_tui.store.registry.ActivityDay`. Raises
+    :class:`~kusanone_tui.store.registry.RegistryError` (one line) for a bad name, kind, count
+    or date; ``OSError`` when the disk refuses."""
+    from .store.registry import RegistryError, activity_kind, check_day
+
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise RegistryError("count", value=count)
+    wanted = activity_kind(kind)
+    if wanted is None:
+        from .store.registry import kinds_line
+
+        raise RegistryError("kind", value=kind, kinds=kinds_line())
+    day = check_day(on, None) if on else None
+    with registry.db.log.locked():  # find-or-add and log as one step: another window may too
+        hits = registry.lookup(name, ("activity",))
+        if len(hits) > 1:
+            raise RegistryError("ambiguous", ref=name, count=len(hits))
+        found = hits[0][1] if hits else None
+        activity = found or registry.add_activity(name, wanted, day, session=session)
+        if session:
+            for earlier in registry.days():
+                if (earlier.activity, earlier.source, earlier.session) == (
+                    activity.id, source, session
+                ) and (day is None or earlier.on == day):
+                    changes: dict[str, Any] = {"count": count}
+                    if note.strip():
+                        changes["note"] = note
+                    return registry.edit(earlier.id, **changes)
+        return registry.log_day(activity.id, day, count, note, source=source, session=session)

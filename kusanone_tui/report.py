@@ -104,15 +104,22 @@ class Report:
         }
 
     def sources(self) -> dict[str, int]:
-        """Where 地域活動への参加者数 comes from: the sessions' head-counts, the activity days'."""
+        """Where 地域活動への参加者数 comes from: the sessions' head-counts, the activity days'.
+        A session whose evening a plugin recorded as an activity day (a game night, a festival
+        day) counts once, as that day."""
         return {
-            "meetings": sum(row.attendance for row in self.meetings),
+            "meetings": sum(row.attendance for row in self.counted_meetings()),
             "days": sum(day.count for day in self.days),
         }
 
+    def counted_meetings(self) -> list[MeetingRow]:
+        """The meetings whose head-count adds to the participants (not recorded as a day)."""
+        recorded = {day.session for day in self.days if day.session}
+        return [row for row in self.meetings if row.session not in recorded]
+
     def by_year(self) -> dict[int, dict[str, int]]:
         years: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-        for row in self.meetings:
+        for row in self.counted_meetings():
             years[row.fiscal_year]["participants"] += row.attendance
         for day in self.days:
             years[fiscal_year(day.on)]["participants"] += day.count
@@ -463,7 +470,7 @@ def _sources_markdown(report: Report) -> list[str]:
         t(
             "report.sources",
             meetings=sources["meetings"],
-            sessions=len(report.meetings),
+            sessions=len(report.counted_meetings()),
             days=sources["days"],
             count=len(report.days),
         ),

@@ -109,6 +109,7 @@ def test_the_plugin_registers_its_stage_keys_template_and_command_line(room: Roo
         "select_person": ("q", "games"),
         "rest": ("f", "games"),
         "read_file": ("i", "games"),
+        "record": ("w", "games"),  # the evening as an activity day (test_activity_days.py)
     }
     template = room.log.state().template
     assert [s.type for s in template.stages] == ["opening", "games", "closing"]

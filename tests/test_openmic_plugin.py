@@ -35,10 +35,13 @@ def test_the_plugin_registers_a_stage_type_keys_a_template_a_section_and_a_comma
         "minutes_sections",
         "register_cli_commands",
         "on_event",  # draws the lineup again after an undo
+        "register_panels",  # the festival's closing: record the day; helpers off the wall
     }
     kind = host.stage_types()["openmic"][1]
     assert kind.panel is not None and kind.projector is not None and kind.rules["ja"]
     commands = {c.name: c for _, c in host.commands()}
+    record_day = commands.pop("record_day")  # the festival day's head-count, at its closing
+    assert (record_day.stage_type, record_day.key) == ("closing", None)  # no key at a 定例会
     assert all(c.stage_type == "openmic" for c in commands.values())
     keys = [k for c in commands.values() if c.key for k in c.key.split(",")]
     assert len(keys) == len(set(keys)) and not set(keys) & CORE_KEYS

@@ -206,6 +206,7 @@ class ActivityDay:
     source: str = ""  # who logged it: "" by hand, or a plugin's name
     created_at: float = 0.0
     ended: str = ""  # a day logged by mistake is retired
+    session: str = ""  # the session it was recorded from (a plugin's evening), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -626,6 +627,7 @@ class Registry:
             clean_text(note).strip(),
             source,
             self.clock(),
+            session=session or "",
         )
         self._add("day", day, session)
         return day

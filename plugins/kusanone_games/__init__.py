@@ -28,8 +28,11 @@ from kusanone_tui.plugin_types import Command, StageType, TemplateSource
 
 from .cli import COMMAND
 from .commands import COMMANDS
+from .record import record_evening
 from .state import DEFAULT_ROUNDS, STAGE, TITLE, Night, evening_for, night
 from .views import minutes, panel, projector
+
+RECORD_TITLE = {"ja": "この会を記録", "en": "Record the evening"}
 
 __version__ = "0.1.0"
 PLUGIN_NAME = "games"
@@ -87,6 +90,7 @@ def register_stage_types(register) -> None:
 def register_commands(register) -> None:
     for name, title, run_command, key in COMMANDS:
         register(Command(name, title, run_command, key=key, stage_type=STAGE))
+    register(Command("record", RECORD_TITLE, record_evening, key="w", stage_type=STAGE))
 
 
 @hookimpl

@@ -13,12 +13,14 @@ from kusanone_tui.plugin_types import MinutesSection
 from . import explain
 from .commands import cursor_of, selected_table
 from .model import Plan
+from .record import supporters_line
 from .state import TITLE, evening_for, night, previous_plan
 
 # -- drawing -------------------------------------------------------------------------------------
 KEYS_HINT = {
-    "ja": "e 組み合わせ・y 組み直し・j 次の回・h 卓・v 固定・q 人・f ひと休み・i 読み込み",
-    "en": "e plan · y re-plan · j next round · h table · v fix · q person · f rest · i read file",
+    "ja": "e 組み合わせ・y 組み直し・j 次の回・h 卓・v 固定・q 人・f ひと休み・i 読み込み・w 記録",
+    "en": "e plan · y re-plan · j next round · h table · v fix · q person · f rest · i read file"
+    " · w record",
 }
 
 
@@ -76,6 +78,15 @@ def panel(api, state) -> Text:
                 )
             numbers = explain.figures(evening, plan)
             text.append(" ・ ".join(explain.figure_lines(numbers, lang)) + "\n", style="dim")
+    if tables and nt.round >= nt.rounds:  # the last round: the evening can be recorded
+        last = {
+            "ja": "最後の回です。w でこの会を地域の記録に残せます",
+            "en": "The last round: w records the evening in the community's memory",
+        }
+        text.append(api.text(last) + "\n", style="dim")
+    helpers = supporters_line(api)  # names: only off the wall (the private view, the notes)
+    if helpers:
+        text.append(helpers + "\n", style="dim")
     person = chosen["person"]
     if state is not None and person in state.participants:
         label = api.text({"ja": "選択中の人", "en": "Selected"})

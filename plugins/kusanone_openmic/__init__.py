@@ -14,9 +14,9 @@ window. See ``docs/openmic.md``.
 from __future__ import annotations
 
 from kusanone_tui import hookimpl
-from kusanone_tui.plugin_types import Command, MinutesSection, StageType, TemplateSource
+from kusanone_tui.plugin_types import Command, MinutesSection, Panel, StageType, TemplateSource
 
-from . import actions, views
+from . import actions, record, views
 from .cli import COMMAND
 from .festival import TEMPLATE
 from .planning import STAGE_TYPE
@@ -69,6 +69,14 @@ def register_stage_types(register) -> None:
 def register_commands(register) -> None:
     for name, title, run, key in COMMANDS:
         register(Command(name, title, run, key=key, stage_type=STAGE_TYPE))
+    # the festival day's head-count, at its closing (a palette command: no key in other meetings)
+    register(Command("record_day", record.TITLE, record.record_day, stage_type="closing"))
+
+
+@hookimpl
+def register_panels(register) -> None:
+    register(Panel("festival_day", record.TITLE, facilitator=record.closing_panel,
+                   stage_type="closing"))  # fmt: skip
 
 
 @hookimpl

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from . import views
+from . import record, views
 from .planning import STAGE_TYPE, Picture, current_block, picture
 from .state import OpenMic, fold
 
@@ -275,4 +275,8 @@ def facilitator_panel(api, state) -> Any:
     # "… min left" is the stage timer's own figure, so the panel and the big clock agree.
     left = meeting.stage_remaining(api.now()) if shown.window.running else None
     wall_safe = getattr(api, "wall_safe", True)
-    return views.panel(openmic, shown, chosen, api.text, wall_safe, left)
+    drawn = views.panel(openmic, shown, chosen, api.text, wall_safe, left)
+    helpers = record.supporters_line(api)  # display names, only off the wall
+    if helpers:
+        drawn.append("\n" + helpers, style="dim")
+    return drawn
