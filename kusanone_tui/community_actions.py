@@ -163,3 +163,55 @@ def record_activity_day(
                         changes["note"] = note
                     return registry.edit(earlier.id, **changes)
         return registry.log_day(activity.id, day, count, note, source=source, session=session)
+
+
+def bukai_breakouts(root: Path, bukai: str) -> list[dict[str, Any]]:
+    """The breakouts opened from the standing 部会 ``bukai`` (its registry id; a duplicate merged
+    into it counts too) in every session of the store ``root``, oldest first: ``session``,
+    ``title``, ``day``, ``group`` (the breakout's name) and ``notes`` (how many of its notes are
+    shared: public or minutes-only; never a private one). Counts only: no note's text."""
+    import time
+
+    from .i18n import pick
+    from .store.session import SessionLog, read_log
+    from .store.sessions import SessionStore
+
+    registry = Registry(Path(root) / COMMUNITY_FILE)
+    folded = registry.folded()
+    ids = {bukai} | {dup for dup in folded.merged if folded.resolve(dup) == bukai}
+    found: list[dict[str, Any]] = []
+    for info in SessionStore(root).list():
+        try:
+            read = read_log(info.path)
+            if read is not None:
+                state = read[1]
+            else:
+                log = SessionLog.open(info.path)
+                try:
+                    state = log.state()
+                finally:
+                    log.close()
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        for gid, group in state.breakout.groups.items():
+            if group.bukai not in ids:
+                continue
+            shared = [
+                n
+                for n in state.notes.values()
+                if n.group_id == gid
+                and not n.redacted
+                and not n.backstage
+                and n.visibility in ("public", "minutes")
+            ]
+            began = state.meeting_started_at or state.created_at or 0.0
+            found.append(
+                {
+                    "session": info.id,
+                    "title": state.title,
+                    "day": time.strftime("%Y-%m-%d", time.localtime(began)),
+                    "group": pick(group.name),
+                    "notes": len(shared),
+                }
+            )
+    return sorted(found, key=lambda item: (item["day"], item["session"]))

@@ -336,15 +336,24 @@ def _show(args, registry: Registry) -> int:
     folded = registry.folded()
     history = folded.history.get(record.id, [])
     former = folded.former.get(record.id, [])
+    breakouts = None
+    if typ == "group" and record.kind == "bukai":  # the meetings' breakouts it opened
+        from .community_actions import bukai_breakouts
+
+        breakouts = bukai_breakouts(registry.path.parent, record.id)
     if args.json:
         data = entry_dict(typ, record, args.include_private)
         data["former_names"] = former
         data["history"] = [_public_change(c, args.include_private) for c in history]
+        if breakouts is not None:
+            data["breakouts"] = breakouts
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return 0
     print(_line(registry, typ, record, args.include_private))
     if former:
         print("  " + t("community.former", names="、".join(former)))
+    for item in breakouts or ():
+        print("  " + t("community.breakout", **item))
     for change in history:
         print("    " + _describe(change, args.include_private))
     return 0

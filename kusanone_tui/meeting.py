@@ -264,6 +264,9 @@ class Meeting:
             data["tags"] = tags
         if group_id:
             data["group_id"] = group_id
+            group = self.state.breakout.groups.get(group_id)
+            if group is not None and group.bukai:  # a breakout of a standing 部会
+                data["bukai"] = group.bukai
         data.update({k: v for k, v in extra.items() if v not in (None, "", [], ())})
         self._append("note.added", data)
         return note_id
@@ -354,14 +357,25 @@ class Meeting:
 
     # -- breakouts ------------------------------------------------------------------------------
     @undoable("keys.group_new")
-    def add_group(self, name: str, topic: str = "") -> str | None:
+    def add_group(self, name: str, topic: str = "", bukai: str | None = None) -> str | None:
+        """A breakout group; ``bukai``: the registry id of the standing 部会 it is opened from
+        (its notes are then linked to that 部会)."""
         name = name.strip()
         if not name:
             return None
         gid = new_id()[:8]
+        if bukai:  # a group of the same name already here (from the template) is linked instead
+            same = [
+                g.id
+                for g in self.state.breakout.groups.values()
+                if not g.bukai and name in g.name.values()
+            ]
+            gid = same[0] if same else gid
         data = {"group_id": gid, "name": name}
         if topic.strip():
             data["topic"] = topic.strip()
+        if bukai:
+            data["bukai"] = bukai
         self._append("breakout.group_added", data)
         return gid
 

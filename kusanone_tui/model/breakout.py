@@ -25,6 +25,7 @@ class Group:
     id: str
     name: Mapping[str, str]
     topic: str = ""
+    bukai: str = ""  # the standing 部会 (a registry group's id) this breakout was opened from
 
 
 @dataclass(slots=True)
@@ -49,6 +50,11 @@ def template_groups(options: Mapping[str, Any]) -> list[Group]:
                 names = {"ja": name} if isinstance(name, str) else dict(name)
                 groups.append(Group(item["id"], names, str(item.get("topic") or "")))
     return groups
+
+
+def bukai_groups(state: MeetingState) -> dict[str, str]:
+    """The groups opened from a standing 部会: group id → the 部会's registry id."""
+    return {gid: group.bukai for gid, group in state.breakout.groups.items() if group.bukai}
 
 
 def balance(
@@ -110,10 +116,13 @@ def _group_added(state: MeetingState, event: Event, data: dict[str, Any]) -> Non
         return
     names = {"ja": name} if isinstance(name, str) else dict(name)
     group = state.breakout.groups.get(gid)
+    bukai = data.get("bukai") if isinstance(data.get("bukai"), str) else ""
     if group is None:
-        state.breakout.groups[gid] = Group(gid, names, str(data.get("topic") or ""))
+        state.breakout.groups[gid] = Group(gid, names, str(data.get("topic") or ""), bukai)
     else:
         group.name = names
+        if bukai:  # a group of the template linked to its standing 部会
+            group.bukai = bukai
 
 
 def _topic(state: MeetingState, event: Event, data: dict[str, Any]) -> None:

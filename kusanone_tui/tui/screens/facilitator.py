@@ -26,7 +26,7 @@ from ..widgets import Agenda, KeyBar, MeetingClock
 STAGE_ACTIONS: dict[str, frozenset[str]] = {
     "round": frozenset({"next_turn", "pass_turn", "later", "order", "call"}),
     "reflecting": frozenset({"roles", "phase"}),
-    "breakout": frozenset({"new_group", "move_group", "balance", "topic"}),
+    "breakout": frozenset({"new_group", "bukai_group", "move_group", "balance", "topic"}),
     "closing": frozenset({"closing_record"}),
 }
 
@@ -47,6 +47,7 @@ class FacilitatorScreen(KScreen):
         Binding("r", "roles", "keys.roles"),
         Binding("p", "phase", "keys.phase"),
         Binding("g", "new_group", "keys.group_new"),
+        Binding("d", "bukai_group", "keys.group_bukai"),
         Binding("m", "move_group", "keys.group_move"),
         Binding("z", "balance", "keys.group_balance"),
         Binding("k", "topic", "keys.group_topic"),
@@ -329,6 +330,40 @@ class FacilitatorScreen(KScreen):
                 self._after()
 
         self.app.push_screen(EditDialog(t("breakout.new_group"), ""), named)
+
+    def action_bukai_group(self) -> None:
+        """``d``: a breakout group opened from a standing 部会 of the registry (picked from a
+        list); the group remembers the 部会, and its notes are linked to it."""
+        from ...api import Question
+        from ...store.sessions import SessionStore, os_reason
+        from ..ask_dialog import AskDialog
+
+        try:
+            registry = SessionStore(self.meeting.log.path.parent).community()
+            standing = [g for g in registry.groups() if g.kind == "bukai" and not g.ended]
+        except (OSError, ValueError) as error:
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
+            self.notify(t("closing.unreadable_registry", reason=reason), markup=False)
+            return
+        if not standing:
+            self.notify(t("breakout.no_bukai"), timeout=5)
+            return
+        names = tuple(g.name for g in standing)
+
+        def picked(result: tuple | None) -> None:
+            if not result or result[0] not in names:
+                return
+            bukai = standing[names.index(result[0])]
+            groups = self.meeting.state.breakout.groups.values()
+            if any(group.bukai == bukai.id for group in groups):
+                self.notify(t("breakout.bukai_open", name=bukai.name), markup=False, timeout=4)
+                return
+            if self.meeting.add_group(bukai.name, bukai=bukai.id):
+                self.notify(t("breakout.bukai_opened", name=bukai.name), markup=False, timeout=3)
+                self._after()
+
+        question = Question("", t("breakout.from_bukai"), "choice", names)
+        self.app.push_screen(AskDialog(question, t("breakout.groups")), picked)
 
     def action_move_group(self) -> None:
         pid = self.selected_participant()
