@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .model.backstage import record_kind
 from .store.registry import Registry
-from .store.session import SessionLog
+from .store.session import SUFFIX, SessionLog
 from .store.sessions import COMMUNITY_FILE, SessionStore
 
 DEFAULT_MONTHS = 12
@@ -95,18 +95,72 @@ def collect(root: Path, exclude: str | None = None) -> list[Followup]:
     return sorted(found, key=lambda f: f.at)
 
 
+#: The last scans: (store folder, excluded session) → (the session files' stamps, what was found).
+_SCANS: dict[tuple[str, str | None], tuple[tuple, list[Followup]]] = {}
+
+
+def _stamps(root: Path, exclude: str | None = None) -> tuple:
+    """The store's session files with their modification times and sizes: any write to a
+    session (a new ウラ record, a redaction, a new or removed session) changes it — but not
+    the meeting running now (``exclude``), whose own records are not its follow-ups."""
+    stamps = []
+    skip = f"{exclude}{SUFFIX}" if exclude else None
+    with contextlib.suppress(OSError):
+        for path in Path(root).glob(f"*{SUFFIX}"):
+            if path.name == skip:
+                continue
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                stamps.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamps))
+
+
+def collect_cached(root: Path, exclude: str | None = None) -> list[Followup]:
+    """:func:`collect`, read again only when a session file of the store changed (it reads
+    every session, so screens that show the count call this on every refresh)."""
+    key = (str(Path(root).resolve()), exclude)
+    stamps = _stamps(root, exclude)
+    cached = _SCANS.get(key)
+    if cached is not None and cached[0] == stamps:
+        return list(cached[1])
+    found = collect(root, exclude)
+    _SCANS[key] = (stamps, found)
+    return list(found)
+
+
 def open_followups(
-    root: Path, exclude: str | None = None, now: float | None = None
+    root: Path, exclude: str | None = None, now: float | None = None, cached: bool = False
 ) -> list[Followup]:
-    """The follow-ups still open: not marked done or dropped, and not expired."""
+    """The follow-ups still open: not marked done or dropped, and not expired (``cached``: the
+    sessions are scanned again only when one of their files changed)."""
     now = time.time() if now is None else now
     horizon = now - months_setting(root) * MONTH_SECONDS
     path = Path(root) / COMMUNITY_FILE
     marks = Registry(path).followup_status() if path.is_file() else {}
+    found = collect_cached(root, exclude) if cached else collect(root, exclude)
     return [
         f
-        for f in collect(root, exclude)
+        for f in found
         if f.at >= horizon and marks.get(f.key, {}).get("status") not in ("done", "dropped")
+    ]
+
+
+def calm_lines(root: Path, exclude: str | None = None, now: float | None = None) -> list[str]:
+    """「前回、まんまの会にお誘いした方：2件（F9）」: counts per kind and place, no names — for
+    the note-taker's screen and the facilitator's private view only (never the wall, the
+    projector, the minutes or an export). Empty when there is nothing open or it cannot be read."""
+    from .i18n import t
+
+    try:
+        items = open_followups(root, exclude, now, cached=True)
+    except (OSError, ValueError):
+        return []
+    return [
+        t(
+            "followups.line",
+            text=t(f"followups.line_{kind}", where=where or t("followups.somewhere"), count=n),
+        )
+        for kind, where, n in summary(items)
     ]
 
 

@@ -47,10 +47,10 @@ class FacilitatorScreen(KScreen):
         Binding("r", "roles", "keys.roles"),
         Binding("p", "phase", "keys.phase"),
         Binding("g", "new_group", "keys.group_new"),
-        Binding("d", "bukai_group", "keys.group_bukai"),
         Binding("m", "move_group", "keys.group_move"),
         Binding("z", "balance", "keys.group_balance"),
         Binding("k", "topic", "keys.group_topic"),
+        Binding("d", "bukai_group", "keys.group_bukai"),
         Binding("u", "backstage", "keys.backstage"),
         Binding("e", "closing_record", "keys.closing_record"),
         Binding("ctrl+z", "undo", "keys.undo"),
@@ -83,6 +83,8 @@ class FacilitatorScreen(KScreen):
                 yield Plain(id="round-now", classes="round-line")
                 yield Plain(id="round-next", classes="round-line")
                 yield Plain(id="round-status", classes="muted")
+                # the private view only: 「前回、…にお誘いした方：2件（F9）」 (counts, no names)
+                yield Plain(id="followups-line", classes="muted")
                 # The stage's panel takes what is left and scrolls: the lines above stay in view.
                 with FrameScroll(id="flow-scroll"):  # not focusable: the roster keeps the focus
                     yield Plain(id="flow-panel")
@@ -144,11 +146,22 @@ class FacilitatorScreen(KScreen):
             self.query_one("#stage-title", Static).update(pick(stage.title))
         self.update_clock(state, now)
         self._show_roster(state)
+        self._show_followups()
         stage_type = (state.stage.type, rounds.in_round(state)) if state.stage else None
         if stage_type != self._stage_type:
             self._stage_type = stage_type
             self.refresh_bindings()  # the stage's own keys come and go with the stage
             self.query_one(KeyBar).refresh_keys()
+
+    def _show_followups(self) -> None:
+        """The follow-ups' calm line, in the private view only: this screen is on the wall."""
+        from ...followups import calm_lines
+
+        line = self.query_one("#followups-line", Static)
+        log = self.meeting.log
+        lines = [] if self.app.wall_safe else calm_lines(log.path.parent, log.session_id)
+        line.update(literal("\n".join(lines)))
+        line.display = bool(lines)
 
     def update_clock(self, state: MeetingState, now: float) -> None:
         """The parts that change with time alone (called every second)."""

@@ -119,6 +119,7 @@ class NotesScreen(KScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Plain(id="notes-context")
+        yield Plain(id="notes-followups", classes="muted")  # off the wall only: counts, no names
         yield OptionList(id="notes-list")
         yield Plain(id="notes-visibility")
         yield NoteInput(
@@ -221,6 +222,18 @@ class NotesScreen(KScreen):
         stage = pick(state.stage.title) if state.stage else ""
         context = f"{stage}  —  {self._about(state)}" if stage else self._about(state)
         self.query_one("#notes-context", Plain).update(context)
+        self._show_followups()
+
+    def _show_followups(self) -> None:
+        """「前回、まんまの会にお誘いした方：2件（F9）」 on the note-taker's own screen; nothing
+        while this screen may be on the wall (the facilitator's app, not in the private view)."""
+        from ...followups import calm_lines
+
+        line = self.query_one("#notes-followups", Plain)
+        log = self.meeting.log
+        lines = [] if self.app.wall_safe else calm_lines(log.path.parent, log.session_id)
+        line.update("\n".join(lines))
+        line.display = bool(lines)
 
     def _sync_list(self, state: MeetingState) -> None:
         """Bring the list up to date, touching only the lines that changed.
