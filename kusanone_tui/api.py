@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ __all__ = [
     "AUDIENCES",
     "PLUGIN_VISIBILITIES",
     "Asked",
+    "Background",
     "MinutesView",
     "PluginAPI",
     "PublicView",
@@ -188,6 +189,56 @@ class Asked:
         return value
 
 
+class Background:
+    """Long work a plugin handed to the core (:meth:`PluginAPI.run_in_background`).
+
+    The core runs ``work(progress, should_stop)`` away from the screen, shows ``label`` on a
+    quiet line with the time so far (and ``progress(fraction)``'s share, 0.0–1.0, when given),
+    and lets the facilitator cancel it with Escape: ``should_stop()`` is then true, the work
+    should return soon, and ``on_done`` is not called. Otherwise ``on_done(result)`` gets what
+    ``work`` returned, on the app's own thread, where the plugin may append its events (one
+    undoable action). Without a screen (a test, a script, the command line) it all happens at
+    once, inside ``run_in_background``."""
+
+    def __init__(
+        self,
+        plugin: str,
+        label: str,
+        work: Callable[[Callable[[float], None], Callable[[], bool]], Any],
+        on_done: Callable[[Any], object],
+    ) -> None:
+        self.plugin = plugin
+        self.label = label
+        self.work = work
+        self.on_done = on_done
+        #: The share done so far (0.0–1.0) as the work last said, or ``None``.
+        self.fraction: float | None = None
+        #: True once the work was cancelled (Escape, or :meth:`cancel`).
+        self.cancelled = False
+        #: True once ``on_done`` was called (or the work was cancelled or failed).
+        self.finished = False
+
+    def progress(self, fraction: float) -> None:
+        """Say how far the work is (called from the work; any thread)."""
+        with suppress(TypeError, ValueError):
+            self.fraction = min(1.0, max(0.0, float(fraction)))
+
+    def should_stop(self) -> bool:
+        """Whether the work should stop now (it was cancelled)."""
+        return self.cancelled
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def run(self) -> Any:
+        """Do it all at once, here: the work, then ``on_done`` unless it was cancelled."""
+        result = self.work(self.progress, self.should_stop)
+        if not self.cancelled:
+            self.on_done(result)
+        self.finished = True
+        return result
+
+
 class PluginAPI:
     """Given to every hook as ``api``. ``state()`` and ``append()`` need an open session."""
 
@@ -200,8 +251,10 @@ class PluginAPI:
         clock: Callable[[], float] = time.time,
         ask: Callable[[Asked], None] | None = None,
         ui_state: MutableMapping[str, Any] | None = None,
+        background: Callable[[Background], None] | None = None,
     ) -> None:
         self.name = name
+        self._background = background
         self.settings: Mapping[str, Any] = dict(settings or {})
         self._log = log
         self._notify = notify
@@ -317,6 +370,29 @@ class PluginAPI:
             self.questions.append(asked)
         return asked
 
+    def run_in_background(
+        self,
+        work: Callable[[Callable[[float], None], Callable[[], bool]], Any],
+        on_done: Callable[[Any], object],
+        label: Mapping[str, str] | str = "",
+    ) -> Background:
+        """Run long work (planning, counting) without freezing the facilitator's screen.
+
+        ``work(progress, should_stop)`` runs in the background: it must not touch the session
+        or ``api`` (read what it needs before), may call ``progress(fraction)`` (0.0–1.0), and
+        should return soon once ``should_stop()`` is true (Escape cancels). ``on_done(result)``
+        then gets what it returned, on the app's thread, as one undoable action; it is not
+        called when the work was cancelled. ``label`` is shown literally on a quiet line while
+        it runs (the screen may be on the wall: nothing private). If ``work`` or ``on_done``
+        raises, the plugin is switched off like any failing hook. Without a screen (tests,
+        scripts, the command line) both run at once, before this returns."""
+        job = Background(self.name, clean_text(self.text(label)) if label else "", work, on_done)
+        if self._background is not None:
+            self._background(job)
+        else:
+            job.run()
+        return job
+
     def label(self, person: Participant | str, audience: str = "room") -> str:
         """The name of ``person`` (a participant or their id) as ``audience`` may see it:
         ``"room"`` (the projector and the wall: their name unless they said no, else the
@@ -373,6 +449,40 @@ class PluginAPI:
             return tuple(Supporters(folder).names())
         except (OSError, ValueError):
             return ()
+
+    def record_activity_day(
+        self,
+        name: str,
+        kind: str,
+        count: int,
+        on: str | None = None,
+        note: str = "",
+    ) -> Any:
+        """Record an evening or a day of the activity ``name`` with how many took part (a game
+        night, a festival day) in the store's community registry (地域の記録), where the report
+        counts it toward 地域活動への参加者数. The activity is found by its name (also a former
+        or merged one) or added with ``kind`` (an activity kind: ``"games"``, ``"event"``,
+        ``"ゲーム会"``…); ``on`` is ``YYYY-MM-DD`` (default: the day the meeting began, else
+        today); ``note`` is public. Recording again from the same session corrects that day's
+        count rather than adding a second day. Returns the registry's ``ActivityDay`` (``id``,
+        ``activity``, ``on``, ``count``…). Raises ``ValueError`` with one line for a bad count,
+        kind or date, ``OSError`` when the disk refuses, ``RuntimeError`` outside a store."""
+        from .community_actions import record_activity_day
+        from .store.registry import Registry
+        from .store.sessions import COMMUNITY_FILE
+
+        folder = self._log.path.parent if self._log is not None else self._store
+        if folder is None:
+            raise RuntimeError("no store is open")
+        session = self._log.session_id if self._log is not None else None
+        if on is None and self._log is not None:
+            state = self._log.state()
+            began = state.meeting_started_at or state.created_at
+            on = time.strftime("%Y-%m-%d", time.localtime(began)) if began else None
+        registry = Registry(Path(folder) / COMMUNITY_FILE)
+        return record_activity_day(
+            registry, name, kind, count, on, note, source=self.name, session=session
+        )
 
     def minutes_view(self, state: MeetingState, include_private: bool = False) -> MinutesView:
         from .model.views import export_state
