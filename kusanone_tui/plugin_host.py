@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import pluggy
 
 from . import hooks
-from .api import API_VERSION, Asked, PluginAPI, SessionWriteError
+from .api import API_VERSION, Asked, Background, PluginAPI, SessionWriteError
 from .model.events import Actor
 from .plugin_types import (
     CliCommand,
@@ -135,6 +135,9 @@ class PluginHost:
         self.on_write_failed: Callable[[OSError], None] | None = None
         #: The app's way to put a plugin's question (``api.ask``) to the facilitator.
         self.on_ask: Callable[[str, Asked], None] | None = None
+        #: The app's way to run a plugin's long work (``api.run_in_background``) off the
+        #: screen's thread; without it the work runs at once.
+        self.on_background: Callable[[str, Background], None] | None = None
         #: Each plugin's ``api.ui_state``: kept here, so it outlives a re-bound API.
         self.ui_states: dict[str, dict[str, Any]] = {}
         self.clock = clock
@@ -327,6 +330,7 @@ class PluginHost:
             self.settings.get(name, {}),
             self._notice_from(name),
             ask=self._ask_from(name),
+            background=self._background_from(name),
             ui_state=self.ui_states.setdefault(name, {}),
             **extra,
         )
@@ -341,6 +345,15 @@ class PluginHost:
             self.on_ask(name, asked)
 
         return ask
+
+    def _background_from(self, name: str) -> Callable[[Background], None]:
+        def background(job: Background) -> None:
+            if self.on_background is None:  # no screen: at once, inside the caller's guard
+                job.run()
+                return
+            self.on_background(name, job)
+
+        return background
 
     def answer(self, name: str, asked: Asked, value: Any) -> None:
         """Give a question's checked answer to its plugin, in isolation."""

@@ -19,7 +19,7 @@ from kusanone_tui.model.template import parse_template
 from kusanone_tui.model.views import export_events, projector_view
 from kusanone_tui.plugin_host import PluginHost
 from kusanone_tui.store.sessions import SessionStore
-from kusanone_tui.testing import screen_text
+from kusanone_tui.testing import screen_text, wait_until
 
 try:
     import kusanone_games
@@ -405,8 +405,8 @@ async def test_a_game_night_in_the_app(kusanone_pilot) -> None:
         await pilot.press("n", "n")  # はじめに → ゲームの時間
         await pilot.pause()
         assert "e で組み合わせを作ります" in screen_text(pilot.app)
-        await pilot.press("e")
-        await pilot.pause()
+        await pilot.press("e")  # planned in the background (api.run_in_background)
+        await wait_until(pilot, lambda: "第1回（全3回）" in screen_text(pilot.app))
         shown = screen_text(pilot.app)
         assert "第1回（全3回）" in shown and "守れていないルール 0" in shown
         kinds = [e.kind for e in log.events()]

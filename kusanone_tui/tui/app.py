@@ -121,6 +121,8 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         Binding("f8", "community", "keys.community"),
         Binding("f9", "followups", "keys.followups"),
         Binding("ctrl+q", "quit", "keys.quit"),
+        # a plugin's long work (api.run_in_background): a dialog's own Escape comes first
+        Binding("escape", "cancel_background", "keys.cancel_background", show=False),
     ]
 
     def __init__(
@@ -286,6 +288,8 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             return self.role != "projector"
         if action == "plugin_command" and parameters:
             return self.plugin_command_offered(parameters[0])
+        if action == "cancel_background":
+            return self.background_job is not None
         return True
 
     def announce(self) -> None:

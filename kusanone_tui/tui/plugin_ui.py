@@ -8,15 +8,33 @@ switched off (and recorded in the session) while the meeting goes on.
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ..api import Asked
+from ..api import Asked, Background
 from ..i18n import pick, t
 from ..model.state import MeetingState
 from ..plugin_types import Command
-from .base import literal_text
+from .base import Plain, literal_text
+
+#: The worker group of plugins' long work (``api.run_in_background``).
+BACKGROUND_GROUP = "plugin-background"
+
+
+class BackgroundLine(Plain):
+    """The quiet line while a plugin's long work runs: what, for how long, and Esc to stop."""
+
+    DEFAULT_CSS = """
+    BackgroundLine {
+        dock: bottom;
+        height: 1;
+        margin-bottom: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
 
 if TYPE_CHECKING:
     from ..plugin_host import PluginHost
@@ -38,6 +56,9 @@ class PluginUIMixin:
         self.plugins.on_failure = self._plugin_failed
         self.plugins.on_write_failed = self.write_failed
         self.plugins.on_ask = self.ask_for_plugin
+        self.plugins.on_background = self.run_plugin_background
+        #: The plugin's long work running now: (plugin, job, started, its line) or None.
+        self.background_job: tuple[str, Background, float, BackgroundLine] | None = None
 
     def _plugin_failed(self, name: str, detail: str) -> None:
         self.notify(t("plugins.failed", name=name, detail=detail), severity="warning", timeout=10)
@@ -154,6 +175,81 @@ class PluginUIMixin:
             self.refresh_now()
 
         self.push_screen(AskDialog(asked.question, name), answered)
+
+    # -- long work (api.run_in_background) --
+    def run_plugin_background(self, name: str, job: Background) -> None:
+        """Run a plugin's long work in a thread worker, with a quiet line and Escape to stop;
+        its ``on_done`` runs here, on the app's thread, when it is done. One at a time."""
+        if self.background_job is not None:
+            job.finished = True  # never started: the one running goes on
+            self.notify(t("background.busy"), timeout=3)
+            return
+        line = BackgroundLine()
+        self.background_job = (name, job, time.monotonic(), line)
+        self.screen.mount(line)
+        self._show_background()
+        self._background_timer = self.set_interval(0.25, self._show_background)
+
+        def run() -> Any:
+            from textual.worker import get_current_worker
+
+            worker = get_current_worker()  # cancelled too when the app closes
+            return job.work(job.progress, lambda: job.cancelled or worker.is_cancelled)
+
+        self.run_worker(
+            run,
+            name=name,
+            group=BACKGROUND_GROUP,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _show_background(self) -> None:
+        if self.background_job is None:
+            return
+        _, job, started, line = self.background_job
+        label = job.label or t("background.working")
+        if job.cancelled:
+            line.update(t("background.stopping", label=label))
+            return
+        seconds = int(time.monotonic() - started)
+        share = f" {round(job.fraction * 100)}%" if job.fraction is not None else ""
+        line.update(t("background.running", label=label, seconds=seconds, share=share))
+
+    def action_cancel_background(self) -> None:
+        """Escape: stop the plugin's long work; nothing it would have written is written."""
+        if self.background_job is not None:
+            self.background_job[1].cancel()
+            self._show_background()
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if worker.group != BACKGROUND_GROUP or self.background_job is None:
+            return
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        name, job, _, line = self.background_job
+        self.background_job = None
+        self._background_timer.stop()
+        line.remove()
+        job.finished = True
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            if self._alive(name):
+                self.plugins.fail(name, worker.error, f"background {job.label}".strip())
+            return
+        if event.state == WorkerState.CANCELLED:
+            return  # the app is closing
+        if job.cancelled:
+            self.notify(t("background.cancelled", label=job.label or t("background.working")),
+                        timeout=3)
+            return
+        if self._alive(name):
+            with self._one_action(job.label or name):
+                self.plugins.guard(name, f"background {job.label}".strip(), job.on_done,
+                                   worker.result)
+            self.refresh_now()
 
     # -- the plugins screen --
     def action_plugins(self) -> None:

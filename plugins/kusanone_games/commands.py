@@ -69,10 +69,40 @@ def _make_plan(api, replanning: bool) -> None:
         kept = tuple(tuple(t for t in tables if t.locked) for tables in previous.rounds)
         previous = Plan(kept, first) if any(kept) else None
     seed = random.randrange(1, 1_000_000)
-    try:
-        result = plan_evening(evening, seconds=_seconds(api), seed=seed, previous=previous)
-    except PlanningError as error:
-        api.notify(str(error))
+    budget = _seconds(api)
+
+    def work(progress, should_stop):
+        """Away from the screen (api.run_in_background): the plan only, no session."""
+        try:
+            return plan_evening(
+                evening,
+                seconds=budget,
+                seed=seed,
+                previous=previous,
+                progress=lambda used, _cost: progress(used / budget),
+                should_stop=should_stop,
+            )
+        except PlanningError as error:
+            return error
+
+    def done(result) -> None:
+        if isinstance(result, PlanningError):
+            api.notify(str(result))
+            return
+        _write_plan(api, evening, result, seed, replanning, previous, first)
+
+    label = {"ja": "組み合わせを作っています", "en": "Planning the tables"}
+    api.run_in_background(work, done, label)
+
+
+def _write_plan(api, evening, result, seed: int, replanning: bool, previous, first: int) -> None:
+    """The plan is made: write it (private) and the round's tables (public), and say so."""
+    state = api.state()
+    if state is None:
+        return
+    if night(api.events(), state).round != first:  # the evening moved on meanwhile
+        moved = {"ja": "回が進んだので、もう一度どうぞ", "en": "The round moved on; plan again"}
+        api.notify(api.text(moved))
         return
     numbers = explain.figures(evening, result.plan, previous if replanning else None)
     api.append(
