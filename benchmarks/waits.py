@@ -130,7 +130,7 @@ def screen_rows(pairs: int) -> list[str]:
             "KUSANONE_DATA": str(work / "data"),
         }
         off = {**env, "KUSANONE_DISABLE_PLUGINS": "hitokoto,games,openmic"}
-        marker = "明るい/暗い".encode()  # the key bar: the first screen's last line
+        marker = "もとに戻す".encode()  # the key bar: the first screen's last line
 
         def hello_run() -> float:
             return first_screen([PY, str(hello)], b"hello world, first screen", env)
