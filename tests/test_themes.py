@@ -77,13 +77,18 @@ async def test_f6_on_the_facilitators_screen_and_the_projector_follows(tmp_path,
         await wait_until(wall, projector.shows_latest)
         assert projector.theme == LIGHT.name  # the projector's default: a lit room
         await wait_until(desk, facilitator.shows_latest)
-        await desk.press("f6")
+        assert facilitator.theme == THEMES["dark"].name  # the desk's own default
+        await desk.press("f6")  # turns what this screen shows (most rooms mirror it): light
 
         def chosen() -> list:
             return [e.data["theme"] for e in log.events() if e.kind == "room.theme"]
 
         await wait_until(desk, chosen)
-        assert chosen() == ["dark"]
+        assert chosen() == ["light"]
+        await wait_until(desk, lambda: facilitator.theme == LIGHT.name)
+        assert projector.theme == LIGHT.name
+        await desk.press("f6")  # and again: the whole room dark
+        await wait_until(desk, lambda: chosen() == ["light", "dark"])
         await wait_until(wall, lambda: projector.theme == THEMES["dark"].name)
         background = projector.screen.styles.background
         assert background.brightness < 0.2  # the wall is dark now
