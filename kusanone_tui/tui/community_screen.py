@@ -148,6 +148,15 @@ class CommunityScreen(KModal[None]):
     def _ask(self, title: str, fields: list[tuple[str, str, str]], then, choices=()) -> None:
         self.app.push_screen(FieldsDialog(title, fields, choices), then)
 
+    def _change(self, action: str, record: Any, title: str, fields) -> None:
+        """Ask for ``fields``, then make the change ``action`` to ``record`` (one event)."""
+
+        def done(result: dict | None) -> None:
+            if result:
+                self._run(action, record.id, result)
+
+        self._ask(title, fields, done)
+
     def action_add(self) -> None:
         def done(result: dict | None) -> None:
             if result:
@@ -184,43 +193,27 @@ class CommunityScreen(KModal[None]):
                 ("count", t("community.field_count"), str(record.count)),
                 ("date", t("community.field_date"), record.on),
             ]
-
-        def done(result: dict | None) -> None:
-            if result:
-                self._run("edit", record.id, result)
-
-        self._ask(t("community.edit_title", name=label(record) or record.on), fields, done)
+        title = t("community.edit_title", name=label(record) or record.on)
+        self._change("edit", record, title, fields)
 
     def action_merge(self) -> None:
         entry = self.current()
         if entry is None:
             return
         record = entry[1]
-
-        def done(result: dict | None) -> None:
-            if result:
-                self._run("merge", record.id, result)
-
-        self._ask(
-            t("community.merge_title", name=label(record)),
-            [("into", t("community.field_into"), "")],
-            done,
-        )
+        title = t("community.merge_title", name=label(record))
+        self._change("merge", record, title, [("into", t("community.field_into"), "")])
 
     def action_retire(self) -> None:
         entry = self.current()
         if entry is None:
             return
         record = entry[1]
-
-        def done(result: dict | None) -> None:
-            if result:
-                self._run("retire", record.id, result)
-
-        self._ask(
+        self._change(
+            "retire",
+            record,
             t("community.retire_title", name=label(record) or record.id),
             [("date", t("community.field_ended"), time.strftime("%Y-%m-%d"))],
-            done,
         )
 
     def action_log_day(self) -> None:
