@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +26,8 @@ from test_serve_browser import (
     DevTools,
     start_chromium,
     start_server,
+    stop_chromium,
+    stop_server,
 )
 from textual import events
 
@@ -351,18 +352,8 @@ async def test_two_note_taker_tabs_in_chromium(tmp_path, spacing):
                 await tab.close()
             await ws.close()
     finally:
-        chromium.terminate()
-        try:
-            chromium.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            chromium.kill()
-            chromium.wait(timeout=10)
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop_chromium(chromium)
+        stop_server(server)
     assert len(stored) == 2 * count
     for name in "AB":
         assert [s for s in stored if s.startswith(name)] == sent[name]

@@ -226,6 +226,26 @@ def start_server(session: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
     return process, links
 
 
+def stop_chromium(chromium: subprocess.Popen) -> None:
+    chromium.terminate()
+    try:
+        chromium.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        chromium.kill()
+        chromium.wait(timeout=10)
+
+
+def stop_server(server: subprocess.Popen) -> int | None:
+    """Ctrl+C to ``kusanone serve``, as a person stops it; its exit code (None if killed)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        return server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+        return None
+
+
 def start_chromium(profile: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Headless Chromium with DevTools on a loopback port; its browser websocket address."""
     assert CHROMIUM is not None
@@ -352,12 +372,7 @@ async def test_a_note_typed_in_the_browser_reaches_the_projector_tab(tmp_path: P
                 await asyncio.sleep(0.2)
             await ws.close()
     finally:
-        chromium.terminate()
-        try:
-            chromium.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            chromium.kill()
-            chromium.wait(timeout=10)
+        stop_chromium(chromium)
         server.send_signal(signal.SIGINT)
         try:
             code = server.wait(timeout=20)

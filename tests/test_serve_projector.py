@@ -12,14 +12,21 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import signal
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import aiohttp
-from test_serve_browser import ROOT, BrowserTab, DevTools, pytestmark, start_chromium, start_server
+from test_serve_browser import (
+    ROOT,
+    BrowserTab,
+    DevTools,
+    pytestmark,
+    start_chromium,
+    start_server,
+    stop_chromium,
+    stop_server,
+)
 
 from kusanone_tui import Actor
 from kusanone_tui.meeting import Meeting
@@ -197,17 +204,7 @@ async def test_the_browser_projector_fills_the_window_in_every_stage(tmp_path: P
             await projector.close()
             await ws.close()
     finally:
-        chromium.terminate()
-        try:
-            chromium.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            chromium.kill()
-            chromium.wait(timeout=10)
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop_chromium(chromium)
+        stop_server(server)
     assert len(shots) == 2 * len(STAGES)
     assert time.monotonic() - started < 90
