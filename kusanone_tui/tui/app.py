@@ -201,7 +201,7 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
     def on_mount(self) -> None:
         for theme in themes.THEMES.values():
             self.register_theme(theme)
-        self.theme = themes.THEMES[self._room_theme_name(None)].name
+        self.theme = themes.THEMES[self.room_theme_name(None)].name
         for path, reason in self.plugins.refused:  # said on the screen too, not only on stderr
             line = t("cli.plugin_untrusted", path=path, reason=reason).removeprefix("kusanone: ")
             self.notify(line, severity="warning", timeout=10)
@@ -301,7 +301,8 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             self.plugins.announce(event)
 
     # -- the room's theme ------------------------------------------------------------------------
-    def _room_theme_name(self, state: MeetingState | None) -> str:
+    def room_theme_name(self, state: MeetingState | None) -> str:
+        """The theme this app's screens show now (what F6 on the facilitator's screen turns)."""
         template = state.template if state is not None else None
         return themes.room_theme(
             state.theme if state is not None else None,
@@ -310,14 +311,9 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             self.role if self.session_log is not None else "home",
         )
 
-    def projector_theme(self, state: MeetingState) -> str:
-        """The theme the room's projector shows now (what F6 switches)."""
-        template = getattr(state.template, "theme", None)
-        return themes.room_theme(state.theme, self.room_theme_override, template, "projector")
-
     def follow_room_theme(self, state: MeetingState) -> None:
         """Show the room's theme (light or dark) as the log, ``--theme`` or the template say."""
-        wanted = themes.THEMES[self._room_theme_name(state)].name
+        wanted = themes.THEMES[self.room_theme_name(state)].name
         if self.theme != wanted:
             self.theme = wanted
 

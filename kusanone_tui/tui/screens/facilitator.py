@@ -269,7 +269,7 @@ class FacilitatorScreen(KScreen):
     def action_room_theme(self) -> None:
         """F6: the room's colours, light (a lit room) or dark; every screen follows. It turns
         what this screen shows: most rooms mirror this screen, so the press must be seen here."""
-        shown = self.app._room_theme_name(self.meeting.state)
+        shown = self.app.room_theme_name(self.meeting.state)
         wanted = "dark" if shown == "light" else "light"
         if self.meeting.set_theme(wanted):
             self.notify(t(f"theme.{wanted}"), timeout=3)
