@@ -112,13 +112,15 @@ class HomeScreen(KScreen):
         except TemplateError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        except OSError as error:  # a read-only or full store: a notice, the app goes on
-            message = t(
-                "cli.os_error", path=error.filename or self.store.root, reason=os_reason(error)
-            )
-            self.notify(message, severity="error", markup=False)
+        except OSError as error:
+            self._store_failed(error)
             return
         self.app.open_log(log, "facilitator")
+
+    def _store_failed(self, error: OSError) -> None:
+        """A read-only or full store: one notice, and the app goes on."""
+        message = t("cli.os_error", path=error.filename or self.store.root, reason=os_reason(error))
+        self.notify(message, severity="error", markup=False)
 
     def _template(self, ref: str):
         host = self.app.plugins
@@ -157,11 +159,8 @@ class HomeScreen(KScreen):
         elif choice.startswith("tpl:"):
             try:
                 log = self.store.create(self._template(choice[4:]))
-            except OSError as error:  # a read-only or full store: a notice, the app goes on
-                message = t(
-                    "cli.os_error", path=error.filename or self.store.root, reason=os_reason(error)
-                )
-                self.notify(message, severity="error", markup=False)
+            except OSError as error:
+                self._store_failed(error)
                 return
             self.app.open_log(log, "facilitator")
         elif choice.startswith("ses:"):
