@@ -208,13 +208,20 @@ def build_parser(host=None) -> argparse.ArgumentParser:
 
     series_parsers(sub, _common)  # kusanone series …, next, calendar, close, supporters
 
-    for name, command in host.cli_commands() if host is not None else ():
+    for name, command in host.cli_commands(load=False) if host is not None else ():
         if command.name in sub.choices:
             continue  # a plugin cannot replace a built-in command
         extra = sub.add_parser(command.name, help=f"{command.help} [{name}]")
         extra.set_defaults(_plugin_command=(name, command))
         _common(extra, top=False)
         host.guard(name, f"cli {command.name}", command.configure, extra)
+    # Plugins not imported yet: their subcommands as the index remembers them, for the list
+    # of commands (``--help``); running one imports its plugin first (``main``).
+    for name, command, help_text in host.cli_offers() if host is not None else ():
+        if command not in sub.choices:
+            extra = sub.add_parser(command, help=f"{help_text} [{name}]")
+            extra.set_defaults(_offered=name)
+            _common(extra, top=False)
     return parser
 
 
@@ -349,7 +356,7 @@ def _host(args: argparse.Namespace, store_folder: bool = True):
     cached = getattr(args, attribute, None) or getattr(args, "_host", None)
     if cached is None:
         store = resolve_root(args.data) / "plugins" if store_folder else None
-        cached = PluginHost.discover(map(Path, args.plugins_dir or ()), store=store)
+        cached = PluginHost.discover(map(Path, args.plugins_dir or ()), store=store, lazy=True)
         _say_refused(cached)
         setattr(args, attribute, cached)
     return cached
@@ -362,7 +369,17 @@ def _say_refused(host) -> None:
 
 
 def _template(args: argparse.Namespace, ref: str):
+    """A template, with the stage types and templates of the plugins it needs: those that offer
+    a template of that id, then, if it names a stage type still unknown, all of them."""
     host = _host(args)
+    host.need(lambda offer: ref in offer.templates)
+    try:
+        types, templates = host.stage_types(load=False), host.templates(load=False)
+        return load_template(ref, extra_types=types, extra_templates=templates)
+    except TemplateError:
+        if not host.pending:
+            raise
+    host.load_pending()
     return load_template(ref, extra_types=host.stage_types(), extra_templates=host.templates())
 
 
@@ -449,6 +466,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     from .plugin_host import session_failures
 
     host = _host(args)
+    host.load_pending()  # every plugin is listed as it loads, with its error if it does not
     failures: dict[str, list[dict]] = {}
     if getattr(args, "session", None):
         log = _open(args, args.session)
@@ -580,8 +598,8 @@ def _early_host(argv: list[str]):
         return None, False
     from .plugin_host import PluginHost
 
-    if flag == "help":
-        return PluginHost.discover(()), False
+    if flag == "help":  # the subcommands of installed plugins, from the index where it can
+        return PluginHost.discover((), lazy=True), False
 
     def values(flag: str) -> list[str]:
         found = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == flag]
@@ -589,8 +607,11 @@ def _early_host(argv: list[str]):
 
     data = (values("--data") or [None])[-1]
     host = PluginHost.discover(
-        map(Path, values("--plugins-dir")), store=resolve_root(data) / "plugins"
+        map(Path, values("--plugins-dir")), store=resolve_root(data) / "plugins", lazy=True
     )
+    host.need(lambda offer: any(name == word for name, _ in offer.cli))
+    if word not in {command.name for _, command in host.cli_commands(load=False)}:
+        host.load_pending()  # not a plugin's we know of: all of them, for argparse's list
     _say_refused(host)
     return host, True
 
@@ -626,6 +647,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _os_error(error)
     parser = build_parser(host)
     args = parser.parse_args(argv)
+    if getattr(args, "_offered", None) and host is not None:  # a pending plugin's subcommand
+        host.load_pending([args._offered])
+        args = build_parser(host).parse_args(argv)
+        complete = True
     args._host = host if complete else None
     try:
         if getattr(args, "_plugin_command", None):

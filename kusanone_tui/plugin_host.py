@@ -10,6 +10,12 @@ hook, a drawing function, a command) goes through :meth:`PluginHost.guard`: an e
 that plugin off for the session, is reported, and the meeting goes on. ``KUSANONE_STRICT_PLUGINS=1``
 re-raises instead, for plugin authors. ``KUSANONE_PLUGINS=a,b`` loads only those plugins;
 ``KUSANONE_DISABLE_PLUGINS=c`` never loads ``c``.
+
+With ``lazy`` discovery (the command line and the app), an entry-point plugin is found from its
+metadata and imported only when first needed: a hook is called or a register hook collected
+(only the plugins that implement it), or :meth:`PluginHost.need` finds in the index
+(:mod:`plugin_index`) that it offers something needed now. A plugin the index does not know is
+imported at once, as before. pluggy itself is imported with the first plugin.
 """
 
 from __future__ import annotations
@@ -22,14 +28,10 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pluggy
-
-from . import hooks
 from .api import API_VERSION, Asked, Background, PluginAPI, SessionWriteError
 from .model.events import Actor
 from .plugin_types import (
@@ -43,10 +45,15 @@ from .plugin_types import (
 )
 from .store.session import SessionLog
 
+if TYPE_CHECKING:
+    import pluggy
+
+    from .plugin_index import Index, Offer
+
 #: The private event a plugin's failure leaves in the session.
 FAILED_KIND = "plugin.failed"
 
-GROUP = hooks.PROJECT  # the entry-point group is named after the project, as pluggy's is
+GROUP = "kusanone_tui"  # the entry-point group is named after the project (hooks.PROJECT)
 #: Where a plugin came from (``PluginRecord.origin``).
 FROM_ENTRY_POINT = "entry point"
 FROM_STORE = "store plugins folder"
@@ -64,6 +71,22 @@ REGISTERED: dict[str, type] = {
     "report_figures": ReportFigure,
     "register_cli_commands": CliCommand,
 }
+
+
+def entry_points(group: str) -> Iterable[Any]:
+    """The installed entry points of ``group`` (importlib.metadata, imported when asked)."""
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
+
+
+@dataclass
+class Pending:
+    """An entry-point plugin found in the metadata and not imported yet."""
+
+    point: Any  # importlib.metadata.EntryPoint
+    record: PluginRecord
+    stamp: str
 
 
 class PluginFailure(Exception):
@@ -117,8 +140,10 @@ class PluginHost:
     def __init__(
         self, strict: bool | None = None, clock: Callable[[], float] | None = None
     ) -> None:
-        self.pm = pluggy.PluginManager(hooks.PROJECT)
-        self.pm.add_hookspecs(hooks)
+        self._pm: pluggy.PluginManager | None = None
+        #: Entry-point plugins found but not imported yet (lazy discovery), by name.
+        self.pending: dict[str, Pending] = {}
+        self._index: Index | None = None
         self.records: dict[str, PluginRecord] = {}
         self.apis: dict[str, PluginAPI] = {}
         self.strict = (
@@ -144,6 +169,18 @@ class PluginHost:
         #: Loose files refused by the ownership check: (path, reason), for a one-line notice.
         self.refused: list[tuple[str, str]] = []
 
+    @property
+    def pm(self) -> pluggy.PluginManager:
+        """pluggy's manager, made (and pluggy imported) when first needed."""
+        if self._pm is None:
+            import pluggy
+
+            from . import hooks
+
+            self._pm = pluggy.PluginManager(hooks.PROJECT)
+            self._pm.add_hookspecs(hooks)
+        return self._pm
+
     # -- finding and loading -------------------------------------------------------------------
     @classmethod
     def discover(
@@ -152,12 +189,14 @@ class PluginHost:
         use_entry_points: bool = True,
         strict: bool | None = None,
         store: Path | None = None,
+        lazy: bool = False,
     ) -> PluginHost:
         """Installed plugins, then the trusted loose files of ``store`` (the store's ``plugins/``
-        folder) and of each of ``dirs`` (the ``--plugins-dir`` folders)."""
+        folder) and of each of ``dirs`` (the ``--plugins-dir`` folders). ``lazy``: installed
+        plugins are imported when first needed (see the module's docstring)."""
         host = cls(strict=strict)
         if use_entry_points:
-            host.load_entry_points()
+            host.load_entry_points(lazy=lazy)
         if store is not None:
             host.load_dir(store, FROM_STORE)
         for folder in dirs:
@@ -172,23 +211,96 @@ class PluginHost:
             return False
         return True
 
-    def load_entry_points(self) -> None:
+    def load_entry_points(self, lazy: bool = False) -> None:
+        """The installed plugins: imported now, or with ``lazy`` when first needed (a plugin
+        the index does not know is imported now all the same)."""
         for point in entry_points(group=GROUP):
             name = plugin_name(point.name)
             dist = getattr(point, "dist", None)
             source = "built-in" if dist is not None and dist.name == "kusanone" else "package"
             record = PluginRecord(name, source, dist.version if dist else None, point.value)
             record.origin = FROM_ENTRY_POINT
-            if name in self.records or not self._wanted(name, record):
+            if name in self.records or name in self.pending or not self._wanted(name, record):
                 continue
+            from .plugin_index import stamp
+
+            made = stamp(point.value, getattr(dist, "name", None), record.version)
+            self.pending[name] = Pending(point, record, made)
+        if not lazy:
+            self.load_pending()
+            return
+        index = self.index()
+        self.load_pending([n for n, p in self.pending.items() if index.get(n, p.stamp) is None])
+
+    def index(self) -> Index:
+        """The index of what installed plugins offer (read once)."""
+        if self._index is None:
+            from .plugin_index import read_index
+
+            self._index = read_index()
+        return self._index
+
+    def offer(self, name: str) -> Offer | None:
+        """What the pending plugin ``name`` offers, as the index remembers it (or ``None``)."""
+        pending = self.pending.get(name)
+        return None if pending is None else self.index().get(name, pending.stamp)
+
+    def need(self, wanted: Callable[[Offer], bool]) -> list[str]:
+        """Import the pending plugins whose offer ``wanted`` accepts (and any the index does
+        not know); the names imported."""
+        names = [name for name in self.pending if (o := self.offer(name)) is None or wanted(o)]
+        self.load_pending(names)
+        return names
+
+    def load_pending(self, names: Iterable[str] | None = None) -> None:
+        """Import the pending plugins ``names`` (all without), each in isolation."""
+        for name in list(self.pending if names is None else names):
+            pending = self.pending.pop(name, None)
+            if pending is None or name in self.records:
+                continue  # added directly meanwhile (a test, a fixture)
+            record, point = pending.record, pending.point
             try:
                 module = point.load()
             except BaseException as error:  # a broken package must not stop the app
                 self._load_failed(record, error)
                 continue
-            self.add(module, name=name, source=source, version=record.version, location=point.value)
+            self.add(module, name=name, source=record.source, version=record.version,
+                     location=point.value)
             if name in self.records:
                 self.records[name].origin = FROM_ENTRY_POINT
+                if self.index().get(name, pending.stamp) is None:
+                    self._remember(name, pending.stamp)
+
+    def _remember(self, name: str, stamp: str) -> None:
+        """Keep in the index what the plugin just imported offers (not if asking it fails:
+        then it is simply imported at once next time)."""
+        from .plugin_index import Offer
+
+        record = self.records[name]
+        if not record.enabled:
+            return
+        found: dict[str, list[Any]] = {}
+        try:
+            for hook in ("register_stage_types", "register_panels", "register_commands",
+                         "register_templates", "register_cli_commands"):
+                found[hook] = []
+                for impl in getattr(self.pm.hook, hook).get_hookimpls():
+                    if impl.plugin_name == name:
+                        args = {"register": found[hook].append, "api": self._api(name)}
+                        impl.function(**{key: args[key] for key in impl.argnames if key in args})
+            offer = Offer(
+                hooks=tuple(record.hooks),
+                stage_types=tuple(item.name for item in found["register_stage_types"]),
+                panels=tuple(item.stage_type for item in found["register_panels"]),
+                commands=tuple(
+                    (item.name, item.key, item.stage_type) for item in found["register_commands"]
+                ),
+                templates=tuple(item.id for item in found["register_templates"]),
+                cli=tuple((item.name, item.help) for item in found["register_cli_commands"]),
+            )
+        except Exception:
+            return
+        self.index().put(name, stamp, offer)
 
     def load_dir(self, folder: Path, origin: str = FROM_FLAG) -> None:
         """The loose ``.py`` files of ``folder`` (not those starting with ``_``); none of them
@@ -278,6 +390,8 @@ class PluginHost:
         )
         if not self._wanted(name, record):
             return name
+        from pluggy import PluginValidationError
+
         wanted = getattr(plugin, "KUSANONE_API", None)
         record.api = None if wanted is None else str(wanted)
         problem = api_version_problem(wanted)
@@ -299,7 +413,7 @@ class PluginHost:
                     f"no such hook: {', '.join(unknown)} (see docs/plugins.md){where}"
                 )
             self.pm.register(plugin, name=name)
-        except pluggy.PluginValidationError as error:  # an argument the hook does not offer
+        except PluginValidationError as error:  # an argument the hook does not offer
             hook = re.search(r"for hook '(\w+)'", str(error))
             where = _where(getattr(plugin, hook.group(1), None)) if hook else ""
             first = str(error).strip().splitlines()
@@ -442,8 +556,16 @@ class PluginHost:
             self.fail(name, error, where)
             return None
 
+    def _need_hook(self, hook: str) -> None:
+        if self.pending:
+            self.need(lambda offer: hook in offer.hooks)
+
     def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call ``hook`` on each plugin separately, passing only the arguments it asks for."""
+        """Call ``hook`` on each plugin separately, passing only the arguments it asks for
+        (pending plugins that implement it are imported first)."""
+        self._need_hook(hook)
+        if self._pm is None:
+            return []
         results = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             name = impl.plugin_name
@@ -453,8 +575,13 @@ class PluginHost:
             results.append((name, result))
         return results
 
-    def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a register hook and gather what each plugin registered, tagged by plugin."""
+    def collect(self, hook: str, load: bool = True, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a register hook and gather what each plugin registered, tagged by plugin;
+        ``load``: import the pending plugins that implement it first (else: the imported ones)."""
+        if load:
+            self._need_hook(hook)
+        if self._pm is None:
+            return []
         expected = REGISTERED[hook]
         gathered: list[tuple[str, Any]] = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
@@ -475,17 +602,19 @@ class PluginHost:
         return gathered
 
     # -- what plugins contributed ------------------------------------------------------------------
-    def stage_types(self) -> dict[str, tuple[str, StageType]]:
-        return {item.name: (name, item) for name, item in self.collect("register_stage_types")}
+    def stage_types(self, load: bool = True) -> dict[str, tuple[str, StageType]]:
+        return {
+            item.name: (name, item) for name, item in self.collect("register_stage_types", load)
+        }
 
-    def panels(self) -> list[tuple[str, Panel]]:
-        return self.collect("register_panels")
+    def panels(self, load: bool = True) -> list[tuple[str, Panel]]:
+        return self.collect("register_panels", load)
 
-    def commands(self) -> list[tuple[str, Command]]:
-        return self.collect("register_commands")
+    def commands(self, load: bool = True) -> list[tuple[str, Command]]:
+        return self.collect("register_commands", load)
 
-    def templates(self) -> dict[str, str]:
-        return {item.id: item.text for _, item in self.collect("register_templates")}
+    def templates(self, load: bool = True) -> dict[str, str]:
+        return {item.id: item.text for _, item in self.collect("register_templates", load)}
 
     def minutes_sections(self) -> list[tuple[str, MinutesSection]]:
         return self.collect("minutes_sections")
@@ -493,8 +622,16 @@ class PluginHost:
     def report_figures(self) -> list[tuple[str, ReportFigure]]:
         return self.collect("report_figures")
 
-    def cli_commands(self) -> list[tuple[str, CliCommand]]:
-        return self.collect("register_cli_commands")
+    def cli_commands(self, load: bool = True) -> list[tuple[str, CliCommand]]:
+        return self.collect("register_cli_commands", load)
+
+    def cli_offers(self) -> list[tuple[str, str, str]]:
+        """(plugin, name, help) of the subcommands of pending plugins, from the index."""
+        return [
+            (name, command, help_text)
+            for name in self.pending
+            for command, help_text in getattr(self.offer(name), "cli", ())
+        ]
 
     def announce(self, event: Any) -> None:
         """Tell the observers about one new event."""

@@ -157,6 +157,21 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         self.panels: list[tuple[str, Panel]] = []
         self.commands: list[tuple[str, Command]] = []
         self._notices: dict[str, float] = {}
+        self._start_theme()
+
+    def _start_theme(self) -> None:
+        """Register the room's themes and choose the first one before any CSS is parsed: setting
+        ``theme`` once mounted parses every style sheet a second time (a tenth of start-up)."""
+        for theme in themes.THEMES.values():
+            self.register_theme(theme)
+        state = None
+        if self.session_log is not None:
+            try:
+                state = self.session_log.state()
+            except OSError:
+                state = None  # told once the screen is up (``poll``)
+        self.set_reactive(App.theme, themes.THEMES[self.room_theme_name(state)].name)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def now(self) -> float:
         return self.clock()
@@ -199,9 +214,7 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
 
     # -- start-up -------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        for theme in themes.THEMES.values():
-            self.register_theme(theme)
-        self.theme = themes.THEMES[self.room_theme_name(None)].name
+        self.theme = themes.THEMES[self.room_theme_name(None)].name  # as _start_theme chose
         for path, reason in self.plugins.refused:  # said on the screen too, not only on stderr
             line = t("cli.plugin_untrusted", path=path, reason=reason).removeprefix("kusanone: ")
             self.notify(line, severity="warning", timeout=10)
@@ -275,10 +288,14 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
 
     # -- plugins ------------------------------------------------------------------------------
     def _bind_plugins(self, log: SessionLog) -> None:
+        # Installed plugins not imported yet are imported if the meeting shows something of
+        # theirs from the start (a stage of theirs in the template, a panel, a key); the rest
+        # when first needed (``need_plugins``; an observer when an event lands).
+        template = log.state().template
+        used: set[str | None] = {None, *(s.type for s in template.stages)} if template else {None}
         self.plugins.bind(log, settings=load_plugin_settings(log.path.parent), clock=self.clock)
-        self.stage_types = self.plugins.stage_types()
-        self.panels = self.plugins.panels()
-        self.commands = self.plugins.commands()
+        self.plugins.need(lambda offer: offer.serves(used))
+        self.gather_plugins()
         log.follow()  # observers hear of events from now on
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -294,9 +311,11 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
 
     def announce(self) -> None:
         """Tell the plugins' observers about events that landed since the last look."""
-        if self.session_log is None or not self.plugins.records:
+        if self.session_log is None or not (self.plugins.records or self.plugins.pending):
             return
         fresh = self.session_log.follow()
+        if fresh:
+            self.need_plugins(lambda offer: "on_event" in offer.hooks)
         for event in fresh or ():
             self.plugins.announce(event)
 

@@ -37,7 +37,10 @@ class BackgroundLine(Plain):
     """
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..plugin_host import PluginHost
+    from ..plugin_index import Offer
     from ..plugin_types import Panel, StageType
 
 
@@ -60,6 +63,18 @@ class PluginUIMixin:
         #: The plugin's long work running now: (plugin, job, started, its line) or None.
         self.background_job: tuple[str, Background, float, BackgroundLine] | None = None
 
+    def gather_plugins(self) -> None:
+        """What the imported plugins offer: their stage types, panels and commands."""
+        self.stage_types = self.plugins.stage_types(load=False)
+        self.panels = self.plugins.panels(load=False)
+        self.commands = self.plugins.commands(load=False)
+
+    def need_plugins(self, wanted: Callable[[Offer], bool]) -> None:
+        """Import the pending plugins whose offer ``wanted`` accepts (``PluginHost.need``): a
+        plugin is imported when its stage, panel or command is first needed."""
+        if self.plugins.pending and self.plugins.need(wanted):
+            self.gather_plugins()
+
     def _plugin_failed(self, name: str, detail: str) -> None:
         self.notify(t("plugins.failed", name=name, detail=detail), severity="warning", timeout=10)
 
@@ -72,6 +87,7 @@ class PluginUIMixin:
         """The running plugin stage's panel and the plugins' facilitator panels, drawn from
         ``state`` as the screen shows it (:meth:`shown_state`: wall-safe unless private)."""
         stage_type = state.stage.type if state.stage else None
+        self.need_plugins(lambda offer: offer.draws(stage_type))
         parts: list[tuple[str, str, object]] = []
         if stage_type in self.stage_types:
             name, kind = self.stage_types[stage_type]
@@ -90,6 +106,7 @@ class PluginUIMixin:
 
     def plugin_projector_text(self, view) -> Text | None:
         """The same for the projector, drawn from public data only."""
+        self.need_plugins(lambda offer: offer.draws(view.stage_type))
         parts: list[tuple[str, str, object]] = []
         if view.stage_type in self.stage_types:
             name, kind = self.stage_types[view.stage_type]
@@ -120,6 +137,7 @@ class PluginUIMixin:
     def plugin_commands_here(self) -> list[tuple[str, Command]]:
         stage = self.meeting.state.stage if self.meeting else None
         stage_type = stage.type if stage else None
+        self.need_plugins(lambda offer: offer.commands_for(stage_type))
         return [
             (name, command)
             for name, command in self.commands
@@ -258,4 +276,7 @@ class PluginUIMixin:
 
         if self.role == "projector" or isinstance(self.screen, PluginsScreen):
             return
+        if self.plugins.pending:  # every plugin is listed as it loads, with its error
+            self.plugins.load_pending()
+            self.gather_plugins()
         self.push_screen(PluginsScreen(self.plugins, self.session_log, self.wall_safe))

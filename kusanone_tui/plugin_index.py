@@ -1,0 +1,151 @@
+"""What each installed plugin offers, remembered so that it is imported only when first needed.
+
+An entry-point plugin is found from its package's metadata without importing it (issue 17:
+start-up). To know whether a meeting, a template or a subcommand needs it, the index keeps what
+it registered the last time it was imported: its hooks, stage types, panels, commands with their
+keys, template ids and subcommands. An entry is used only while its stamp holds (the entry
+point, the distribution's name and version, and the newest modification time of the plugin's
+own files, so an edited plugin in a checkout is seen again); a plugin without a valid entry is
+imported as before. The index lives in the user's cache folder and is never required: a missing
+or damaged one only means plugins are imported at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What one plugin registered, without its functions."""
+
+    hooks: tuple[str, ...] = ()
+    stage_types: tuple[str, ...] = ()
+    #: Each panel's ``stage_type`` (``None``: every stage).
+    panels: tuple[str | None, ...] = ()
+    #: Each command's (name, key, stage_type).
+    commands: tuple[tuple[str, str | None, str | None], ...] = ()
+    templates: tuple[str, ...] = ()
+    #: Each subcommand's (name, help).
+    cli: tuple[tuple[str, str], ...] = ()
+
+    def serves(self, stage_types: set[str | None]) -> bool:
+        """Whether a meeting whose stages are of ``stage_types`` (and ``None``, every stage)
+        needs this plugin from the start: a stage type of its, a panel on every stage, or a key
+        (the facilitator's screen binds its keys once). A panel of one kind of stage waits for
+        that stage (:meth:`draws`)."""
+        return (
+            any(name in stage_types for name in self.stage_types)
+            or None in self.panels
+            or any(key and stage in stage_types for _, key, stage in self.commands)
+        )
+
+    def commands_for(self, stage_type: str | None) -> bool:
+        """Whether a command of this plugin is offered while a stage of ``stage_type`` runs."""
+        return any(stage in (None, stage_type) for _, _, stage in self.commands)
+
+    def draws(self, stage_type: str | None) -> bool:
+        """Whether this plugin draws on the screens while a stage of ``stage_type`` runs."""
+        return stage_type in self.stage_types or any(
+            stage in (None, stage_type) for stage in self.panels
+        )
+
+
+@dataclass
+class Index:
+    """The remembered offers, by plugin name, each with the stamp it was made under."""
+
+    path: Path | None
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def get(self, name: str, stamp: str) -> Offer | None:
+        entry = self.entries.get(name)
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp:
+            return None
+        try:
+            offer = entry["offer"]
+            return Offer(
+                hooks=tuple(offer["hooks"]),
+                stage_types=tuple(offer["stage_types"]),
+                panels=tuple(offer["panels"]),
+                commands=tuple(tuple(command) for command in offer["commands"]),
+                templates=tuple(offer["templates"]),
+                cli=tuple(tuple(command) for command in offer["cli"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, name: str, stamp: str, offer: Offer) -> None:
+        """Remember ``offer`` and write the file (quietly: the index is only a shortcut)."""
+        self.entries[name] = {"stamp": stamp, "offer": asdict(offer)}
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            partial.write_text(json.dumps({"format": FORMAT, "plugins": self.entries}), "utf-8")
+            os.replace(partial, self.path)  # a reader sees the old file or the new, never half
+        except OSError:
+            pass
+
+
+def index_path() -> Path:
+    """The index file in the user's cache folder (``KUSANONE_CACHE`` overrides the folder)."""
+    folder = os.environ.get("KUSANONE_CACHE")
+    if not folder:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("kusanone", appauthor=False)
+    return Path(folder) / "plugins.json"
+
+
+def read_index(path: Path | None = None) -> Index:
+    """The index, or an empty one when it is missing, unreadable or of another format."""
+    path = index_path() if path is None else path
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return Index(path)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return Index(path)
+    plugins = document.get("plugins")
+    return Index(path, plugins if isinstance(plugins, dict) else {})
+
+
+def stamp(value: str, dist: str | None, version: str | None) -> str:
+    """What an entry holds for: the entry point, the distribution and version, and the newest
+    modification time of the plugin's files (found without importing it)."""
+    from importlib.util import find_spec
+
+    top = value.split(":", 1)[0].strip().split(".", 1)[0]
+    newest = 0
+    try:
+        spec = find_spec(top)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        places = list(spec.submodule_search_locations or ())
+        if not places and spec.origin:
+            places = [spec.origin]
+        for place in places:
+            newest = max(newest, _newest(Path(place)))
+    return f"{value}|{dist}|{version}|{newest}"
+
+
+def _newest(place: Path) -> int:
+    """The newest modification time of a module file, or of a package folder's ``.py`` files."""
+    try:
+        if not place.is_dir():
+            return place.stat().st_mtime_ns
+        return max(
+            (entry.stat().st_mtime_ns for entry in os.scandir(place) if entry.name.endswith(".py")),
+            default=0,
+        )
+    except OSError:
+        return 0
