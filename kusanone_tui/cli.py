@@ -57,6 +57,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (--help)\n")
 
 
+class _Unused:
+    """Stands in for the parser of a command this run does not use: every call on it is a no-op
+    that returns it again. Building every subcommand's parser took a tenth of start-up."""
+
+    def __getattr__(self, name: str) -> _Unused:
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> _Unused:
+        return self
+
+
+class _Commands(argparse._SubParsersAction):
+    """The subcommands; with ``only`` set, the others are not built (``_Unused``)."""
+
+    only: frozenset[str] | None = None
+
+    def add_parser(self, name: str, **kwargs):  # type: ignore[override]
+        if self.only is not None and name not in self.only:
+            return _Unused()
+        return super().add_parser(name, **kwargs)
+
+
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
@@ -77,13 +99,18 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
-def build_parser(host=None) -> argparse.ArgumentParser:
+def build_parser(host=None, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only`` (a built-in command's name), that command's
+    parser alone, which is all a run of that command reads."""
     parser = _Parser(
         prog="kusanone", description=t("cli.description"), epilog=t("cli.help_plugins")
     )
     parser.add_argument("--version", action=_VersionAction)
     _common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, action=_Commands
+    )
+    sub.only = None if only is None else frozenset({only})
 
     new = sub.add_parser("new", help="create a session from a template")
     new.add_argument("template", help="built-in template id or a .toml file")
@@ -200,13 +227,15 @@ def build_parser(host=None) -> argparse.ArgumentParser:
     new_plugin.add_argument("--dir", help="where to write it (default: here)")
     _common(new_plugin, top=False)
 
-    from .community_cli import configure as community_parsers
+    if only is None or only in ("community", "forget"):
+        from .community_cli import configure as community_parsers
 
-    community_parsers(sub, _common)  # kusanone community …, kusanone forget NAME
+        community_parsers(sub, _common)  # kusanone community …, kusanone forget NAME
 
-    from .series_cli import add_parsers as series_parsers
+    if only is None or only in SERIES_COMMANDS:
+        from .series_cli import add_parsers as series_parsers
 
-    series_parsers(sub, _common)  # kusanone series …, next, calendar, close, supporters
+        series_parsers(sub, _common)  # kusanone series …, next, calendar, close, supporters
 
     for name, command in host.cli_commands(load=False) if host is not None else ():
         if command.name in sub.choices:
@@ -555,9 +584,17 @@ COMMANDS = {
     "forget": cmd_forget,
 }
 
-from .series_cli import COMMANDS as _SERIES_COMMANDS  # noqa: E402  (series_cli imports lazily)
+#: Commands of ``series_cli``, imported when one of them runs.
+SERIES_COMMANDS = ("series", "next", "calendar", "close", "supporters")
 
-COMMANDS.update(_SERIES_COMMANDS)  # series, next, calendar, close, supporters
+
+def _series_command(args: argparse.Namespace) -> int:
+    from .series_cli import COMMANDS as series_commands
+
+    return series_commands[args.command](args)
+
+
+COMMANDS.update(dict.fromkeys(SERIES_COMMANDS, _series_command))
 
 
 #: The top-level options that take a value (argparse also accepts any unique prefix).
@@ -645,7 +682,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         host, complete = _early_host(argv)
     except OSError as error:  # e.g. an unreadable store folder: one line, no traceback
         return _os_error(error)
-    parser = build_parser(host)
+    word, flag = _first_word(argv)
+    only = word if flag is None and host is None and word in COMMANDS else None
+    parser = build_parser(host, only)
     args = parser.parse_args(argv)
     if getattr(args, "_offered", None) and host is not None:  # a pending plugin's subcommand
         host.load_pending([args._offered])

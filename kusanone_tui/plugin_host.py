@@ -74,10 +74,11 @@ REGISTERED: dict[str, type] = {
 
 
 def entry_points(group: str) -> Iterable[Any]:
-    """The installed entry points of ``group`` (importlib.metadata, imported when asked)."""
-    from importlib.metadata import entry_points as installed
+    """The installed entry points of ``group`` (remembered while nothing was installed or
+    removed: see ``plugin_index.installed_points``)."""
+    from .plugin_index import installed_points
 
-    return installed(group=group)
+    return installed_points(group)
 
 
 @dataclass
