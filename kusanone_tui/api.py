@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .i18n import current_language, pick
 from .meeting import last_action, write_undo
-from .minutes import html_page, md_escape
 from .model.events import VISIBILITIES, Actor, Event, new_id, plugin_kind
 from .model.state import MeetingState, Participant
 from .model.text import clean_text
@@ -37,6 +36,20 @@ ASK_KINDS: tuple[str, ...] = ("text", "number", "choice", "yes_no")
 #: in the minutes or default exports (kept only with ``--include-private``). For what the room
 #: should see now but nobody should find later, such as "up next" before someone may cancel.
 PLUGIN_VISIBILITIES: tuple[str, ...] = (*VISIBILITIES, "live")
+
+if TYPE_CHECKING:
+    from .minutes import html_page, md_escape
+
+
+def __getattr__(name: str) -> Any:
+    """``html_page`` and ``md_escape`` (from :mod:`minutes`), imported when first asked for:
+    the meeting's first screen does not need them."""
+    if name in ("html_page", "md_escape"):
+        from . import minutes
+
+        return getattr(minutes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "API_VERSION",
@@ -100,6 +113,8 @@ class MinutesView:
     def escape(text: object) -> str:
         """People's text (a name, a note) for a section's Markdown: shown as written, one line,
         never a link, an image or emphasis. Use it for every string that came from a person."""
+        from .minutes import md_escape
+
         return md_escape(text)
 
 
@@ -415,6 +430,8 @@ class PluginAPI:
         """One printable HTML file from Markdown, as the core's minutes are made: no raw HTML,
         no links or images, nothing fetched; in :attr:`lang`; ``css`` is added to the house
         style."""
+        from .minutes import html_page
+
         return html_page(markdown, title, self.lang, css)
 
     @staticmethod

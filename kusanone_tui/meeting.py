@@ -14,7 +14,7 @@ id (``SessionLog.action``), and :meth:`Meeting.undo` takes back the last one of 
 from __future__ import annotations
 
 import functools
-import secrets
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -173,7 +173,7 @@ class Meeting:
         state = self.state
         if not rounds.in_round(state) or mode not in rounds.ORDER_MODES:
             return None
-        seed = secrets.randbits(32) if mode == "random" else None
+        seed = int.from_bytes(os.urandom(4), "big") if mode == "random" else None
         order = rounds.make_order([p.id for p in state.present], mode, seed)
         data: dict = {"order": order, "mode": mode}
         if seed is not None:

@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import stat
 import time
 from dataclasses import dataclass
@@ -170,7 +169,7 @@ class SessionStore:
 
     def new_id(self, template: Template, now: float | None = None) -> str:
         stamp = time.strftime("%Y%m%d-%H%M", time.localtime(now))
-        return f"{stamp}-{template.id}-{secrets.token_hex(2)}"
+        return f"{stamp}-{template.id}-{os.urandom(2).hex()}"
 
     def create(
         self,
