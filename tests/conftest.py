@@ -10,9 +10,11 @@ from kusanone_tui.testing import FakeClock
 
 
 @pytest.fixture(autouse=True)
-def _japanese_and_fixed_zone(monkeypatch):
-    """Every test starts in Japanese, in Japan's time zone, with no store set from outside."""
+def _japanese_and_fixed_zone(monkeypatch, tmp_path_factory):
+    """Every test starts in Japanese, in Japan's time zone, with no store set from outside, and
+    the plugin index in the test run's own cache folder (not the user's)."""
     monkeypatch.setenv("TZ", "Asia/Tokyo")
+    monkeypatch.setenv("KUSANONE_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
     monkeypatch.delenv("KUSANONE_DATA", raising=False)
     monkeypatch.delenv("KUSANONE_LANG", raising=False)
     time.tzset()
