@@ -270,12 +270,12 @@ class PluginHost:
             if name in self.records:
                 self.records[name].origin = FROM_ENTRY_POINT
                 if self.index().get(name, pending.stamp) is None:
-                    self._remember(name, pending.stamp)
+                    self._remember(name, pending.stamp, module)
 
-    def _remember(self, name: str, stamp: str) -> None:
+    def _remember(self, name: str, stamp: str, module: object) -> None:
         """Keep in the index what the plugin just imported offers (not if asking it fails:
         then it is simply imported at once next time)."""
-        from .plugin_index import Offer
+        from .plugin_index import Offer, location
 
         record = self.records[name]
         if not record.enabled:
@@ -301,7 +301,7 @@ class PluginHost:
             )
         except Exception:
             return
-        self.index().put(name, stamp, offer)
+        self.index().put(name, stamp, offer, location(module))
 
     def load_dir(self, folder: Path, origin: str = FROM_FLAG) -> None:
         """The loose ``.py`` files of ``folder`` (not those starting with ``_``); none of them

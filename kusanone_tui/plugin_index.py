@@ -69,6 +69,8 @@ class Index:
         if not isinstance(entry, dict) or entry.get("stamp") != stamp:
             return None
         try:
+            if entry["newest"] != newest(entry["location"]):
+                return None  # the plugin's files changed (an edited checkout): ask it again
             offer = entry["offer"]
             return Offer(
                 hooks=tuple(offer["hooks"]),
@@ -81,9 +83,15 @@ class Index:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put(self, name: str, stamp: str, offer: Offer) -> None:
-        """Remember ``offer`` and write the file (quietly: the index is only a shortcut)."""
-        self.entries[name] = {"stamp": stamp, "offer": asdict(offer)}
+    def put(self, name: str, stamp: str, offer: Offer, location: str | None = None) -> None:
+        """Remember ``offer`` of the plugin whose files are at ``location`` (a package's folder
+        or a module's file), and write the file (quietly: the index is only a shortcut)."""
+        self.entries[name] = {
+            "stamp": stamp,
+            "location": location,
+            "newest": newest(location),
+            "offer": asdict(offer),
+        }
         if self.path is None:
             return
         try:
@@ -119,30 +127,27 @@ def read_index(path: Path | None = None) -> Index:
 
 
 def stamp(value: str, dist: str | None, version: str | None) -> str:
-    """What an entry holds for: the entry point, the distribution and version, and the newest
-    modification time of the plugin's files (found without importing it)."""
-    from importlib.util import find_spec
+    """What an entry holds for: the entry point, the distribution and its version (and, checked
+    by :meth:`Index.get`, the newest modification time of the plugin's files)."""
+    return f"{value}|{dist}|{version}"
 
-    top = value.split(":", 1)[0].strip().split(".", 1)[0]
-    newest = 0
+
+def location(module: object) -> str | None:
+    """Where an imported plugin's files are: its package's folder, or its module's file."""
+    path = getattr(module, "__file__", None)
+    if not path:
+        return None
+    return os.path.dirname(path) if os.path.basename(path) == "__init__.py" else path
+
+
+def newest(place: str | None) -> int:
+    """The newest modification time of a module file, or of a package folder's ``.py`` files
+    (0 when there is nothing there)."""
+    if not place:
+        return 0
     try:
-        spec = find_spec(top)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None:
-        places = list(spec.submodule_search_locations or ())
-        if not places and spec.origin:
-            places = [spec.origin]
-        for place in places:
-            newest = max(newest, _newest(Path(place)))
-    return f"{value}|{dist}|{version}|{newest}"
-
-
-def _newest(place: Path) -> int:
-    """The newest modification time of a module file, or of a package folder's ``.py`` files."""
-    try:
-        if not place.is_dir():
-            return place.stat().st_mtime_ns
+        if not os.path.isdir(place):
+            return os.stat(place).st_mtime_ns
         return max(
             (entry.stat().st_mtime_ns for entry in os.scandir(place) if entry.name.endswith(".py")),
             default=0,

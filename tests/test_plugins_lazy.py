@@ -103,20 +103,19 @@ def test_an_unknown_command_still_lists_every_command(warm: Path) -> None:
     assert code == 2 and "'games'" in out and "'openmic'" in out  # argparse's choices
 
 
-def test_an_edited_plugin_is_imported_at_once_again(tmp_path: Path, monkeypatch) -> None:
+def test_an_edited_plugin_is_imported_at_once_again(tmp_path: Path) -> None:
     package = tmp_path / "mods" / "kusanone_lazy_probe"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("X = 1\n", "utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path / "mods"))
-    before = plugin_index.stamp("kusanone_lazy_probe", "probe", "1.0")
-    later = time.time() + 5
-    os.utime(package / "__init__.py", (later, later))
-    assert plugin_index.stamp("kusanone_lazy_probe", "probe", "1.0") != before
-    assert plugin_index.stamp("kusanone_lazy_probe", "probe", "1.1") != before
+    stamp = plugin_index.stamp("kusanone_lazy_probe", "probe", "1.0")
+    assert plugin_index.stamp("kusanone_lazy_probe", "probe", "1.1") != stamp  # an upgrade
     index = plugin_index.Index(tmp_path / "index.json")
-    index.put("probe", before, plugin_index.Offer(hooks=("on_event",)))
-    assert plugin_index.read_index(tmp_path / "index.json").get("probe", before) is not None
+    index.put("probe", stamp, plugin_index.Offer(hooks=("on_event",)), str(package))
+    assert plugin_index.read_index(tmp_path / "index.json").get("probe", stamp) is not None
     assert plugin_index.read_index(tmp_path / "index.json").get("probe", "other") is None
+    later = time.time() + 5
+    os.utime(package / "__init__.py", (later, later))  # edited in a checkout
+    assert plugin_index.read_index(tmp_path / "index.json").get("probe", stamp) is None
 
 
 def lazy_host(tmp_path: Path, monkeypatch) -> PluginHost:
