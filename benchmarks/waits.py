@@ -209,16 +209,23 @@ def open_rows(pairs: int) -> list[str]:
 
 # -- 4. the planner -------------------------------------------------------------------------------
 #: (tables, size, rounds) and whether a plan without repeats is known to exist (None: unknown
-#: here). 8×4×10 (Aguado 2004) contains 8×4×8 and 8×4×9; 3×3×4, 4×4×5 are affine planes; 5×4×5 and
-#: 6×3×8 are solved social golfer instances; 2×4×3 and 3×4×4 cannot avoid repeats.
+#: here). 8×4×10 (Aguado 2004) contains 8×4×8 and 8×4×9; 3×3×4, 4×4×5, 5×5×6 are affine planes;
+#: 5×3×7 and 7×3×10 Kirkman triple systems; 7×4×9 a resolvable design of 28 points in fours;
+#: 5×4×5, 6×3×8, 6×4×6 solved social golfer instances; 2×4×3, 3×4×4 and 4×3×5 cannot avoid
+#: repeats.
 INSTANCES = [
     ((2, 4, 3), False),
     ((3, 3, 4), True),
     ((3, 4, 4), False),
+    ((4, 3, 5), False),
     ((4, 4, 5), True),
+    ((5, 3, 7), True),
     ((5, 4, 5), True),
+    ((5, 5, 6), True),
     ((6, 3, 8), True),
-    ((6, 4, 6), None),
+    ((6, 4, 6), True),
+    ((7, 3, 10), True),
+    ((7, 4, 9), True),
     ((8, 4, 8), True),
     ((8, 4, 9), True),
     ((8, 4, 10), True),

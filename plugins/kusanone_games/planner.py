@@ -503,6 +503,7 @@ def construct(P: Problem, rng: random.Random) -> State:
             seated.add(p)
         # Everyone else: pairs who have not met, with the most freedom first (Triska & Musliu).
         from .tabu import greedy_fill  # numpy: imported when a plan is made, not at start-up
+
         rest = [p for p in players if p not in seated]
         open_tables = [t for t in range(len(games)) if room[t] > 0]
         seats = sum(room[t] for t in open_tables)
@@ -533,6 +534,65 @@ def warm_start(P: Problem, previous: Plan, rng: random.Random) -> State:
                 state.sit(r, p, t)
         seat_everyone(state, r, rng)
     return state
+
+
+def design_seating(
+    state: State, rng: random.Random, found: dict[tuple[int, int, int], list | None], seconds: float
+) -> State | None:
+    """``state`` with everyone at its open tables re-seated from a zero-repeat design
+    (:mod:`.designs`), when every round seats the same people at the same number of open tables
+    of one size. The people are mapped to the design's points in a random order; the games,
+    the tables and the locked tables stay. ``found`` keeps each shape's design (or None) for the
+    next fresh start. None when the shape does not fit or no design was found."""
+    from .designs import zero_repeat  # only when a plan is made
+
+    P = state.P
+    shape: tuple[int, int, int] | None = None
+    people: list[int] = []
+    for r in range(P.R):
+        tables = [t for t in range(len(state.game[r])) if not state.locked[r][t]]
+        sizes = {len(state.members[r][t]) for t in tables}
+        here = sorted(p for t in tables for p in state.members[r][t])
+        if len(sizes) != 1:
+            return None
+        this = (len(tables), sizes.pop(), P.R)
+        if shape is None:
+            shape, people = this, here
+        elif this != shape or here != people:
+            return None
+    if shape is None or shape[1] < 2:
+        return None
+    if shape not in found:
+        # Fewer rounds than asked still help: the tabu search then only mends the last ones.
+        g, k, R = shape
+        found[shape] = None
+        for rounds in range(R, max(0, R - 2), -1):
+            found[shape] = zero_repeat(g, k, rounds, rng, seconds * (0.75 if rounds == R else 0.25))
+            if found[shape] is not None:
+                break
+    design = found[shape]
+    if design is None:
+        return None
+    order = people[:]
+    rng.shuffle(order)
+    out = state.copy()
+    for r, blocks in enumerate(design):
+        tables = [t for t in range(len(out.game[r])) if not out.locked[r][t]]
+        for t in tables:
+            for p in list(out.members[r][t]):
+                out.stand(r, p)
+        for t, block in zip(tables, blocks, strict=True):
+            for point in block:
+                out.sit(r, order[point], t)
+    for r in range(len(design), P.R):  # rounds the design lacks: seated again, greedily
+        from .tabu import greedy_fill
+
+        tables = [t for t in range(len(out.game[r])) if not out.locked[r][t]]
+        for t in tables:
+            for p in list(out.members[r][t]):
+                out.stand(r, p)
+        greedy_fill(out, r, tables, [shape[1]] * len(tables), people, rng)
+    return out
 
 
 def seat_everyone(state: State, r: int, rng: random.Random) -> None:
@@ -1012,9 +1072,10 @@ def plan_evening(
     """Plan rounds ``evening.first_round`` … of ``evening`` within ``seconds`` of wall time.
 
     Each fresh start: a greedy seating (Triska & Musliu), simulated annealing over the whole
-    objective (games, table sizes, seats), then tabu search on swaps within a round
-    (Dotú & Van Hentenryck) until nobody sits with someone twice. Fresh starts follow one
-    another until the plan reaches a proven lower bound (``stopped == "optimal"``), or
+    objective (games, table sizes, seats); when every round has one table size, a zero-repeat
+    design (:mod:`.designs`) for those tables if it costs less; then tabu search on swaps
+    within a round (Dotú & Van Hentenryck) until nobody sits with someone twice. Fresh starts
+    follow one another until the plan reaches a proven lower bound (``stopped == "optimal"``), or
     ``PATIENCE`` starts (and half of all) found the same best cost, none better, and half the
     time is used
     (``"no improvement"``), or the clock runs
@@ -1045,6 +1106,9 @@ def plan_evening(
     best: State | None = None
     best_cost = math.inf
     used = runs = 0
+    designs: dict[tuple[int, int, int], list | None] = {}
+    # Half the clock at most for a design; counted in steps, so the same everywhere.
+    design_seconds = max(seconds, 0.05) * (10.0 if fixed_work else 0.5)
     stopped = STEPS if fixed_work else NO_IMPROVEMENT
     matched = 0  # fresh starts that found the best cost so far
     run = 0
@@ -1059,6 +1123,11 @@ def plan_evening(
             used_here, halted, state = _anneal(annealer, share, deadline, stop, should_stop)
             used += used_here
             cost = state.cost()
+            if not halted and cost > stop:
+                # The tight instances are out of local search's reach: start from a design.
+                designed = design_seating(state, rng, designs, design_seconds)
+                if designed is not None and designed.cost() < cost - 1e-9:
+                    state, cost = designed, designed.cost()
             if not halted and cost > stop:
                 cost, state, halted = Tabu(state, rng).run(cost, stop, deadline, should_stop)
         cost = state.cost()
