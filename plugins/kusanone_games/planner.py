@@ -545,6 +545,7 @@ def design_seating(
     the tables and the locked tables stay. ``found`` keeps each shape's design (or None) for the
     next fresh start. None when the shape does not fit or no design was found."""
     from .designs import zero_repeat  # only when a plan is made
+    from .tabu import greedy_fill
 
     P = state.P
     shape: tuple[int, int, int] | None = None
@@ -585,8 +586,6 @@ def design_seating(
             for point in block:
                 out.sit(r, order[point], t)
     for r in range(len(design), P.R):  # rounds the design lacks: seated again, greedily
-        from .tabu import greedy_fill
-
         tables = [t for t in range(len(out.game[r])) if not out.locked[r][t]]
         for t in tables:
             for p in list(out.members[r][t]):
