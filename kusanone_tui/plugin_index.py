@@ -92,15 +92,21 @@ class Index:
             "newest": newest(location),
             "offer": asdict(offer),
         }
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            partial.write_text(json.dumps({"format": FORMAT, "plugins": self.entries}), "utf-8")
-            os.replace(partial, self.path)  # a reader sees the old file or the new, never half
-        except OSError:
-            pass
+        if self.path is not None:
+            _remember(self.path, {"format": FORMAT, "plugins": self.entries})
+
+
+def _remember(path: Path, document: dict[str, Any]) -> None:
+    """Write a cache file atomically (a reader sees the old file or the new, never half), and
+    quietly: the cache is only a shortcut, so a full disk or a read-only folder changes nothing."""
+    from .store.storage import replace_file  # only when something new is remembered
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, json.dumps(document).encode("utf-8"))
+    except OSError:
+        for leftover in path.parent.glob(f".{path.name}.{os.getpid()}.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def index_path() -> Path:
@@ -225,12 +231,5 @@ def installed_points(group: str) -> list[Any]:
         }
         for point in points
     ]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        document = {"format": FORMAT, "key": key, "groups": {group: remembered}}
-        partial.write_text(json.dumps(document), "utf-8")
-        os.replace(partial, path)
-    except OSError:
-        pass
+    _remember(path, {"format": FORMAT, "key": key, "groups": {group: remembered}})
     return points
