@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Header, Static
+from textual.widgets import Digits, Header, Static
 
 from ...i18n import pick, t
 from ...meeting import Meeting
@@ -19,7 +19,7 @@ from ...model.state import MeetingState
 from ...model.views import participant_label
 from ..base import FrameScroll, KScreen, Plain, anonymous, clock_text, fit_lines, literal
 from ..panels import flow_panel, show_panel
-from ..targets import RosterTable, target_mark
+from ..targets import RosterTable
 from ..widgets import Agenda, KeyBar, MeetingClock
 
 #: Keys that belong to one kind of stage: the footer shows them only there, to stay calm.
@@ -65,7 +65,6 @@ class FacilitatorScreen(KScreen):
         for key, action, description in extra_bindings:  # plugins' commands with a key
             self._bindings.bind(key, action, description)
         self._roster_ids: list[str] = []
-        self._roster_marks: list[Text] = []
         stage = meeting.state.stage
         # Known from the start, so the first draw does not rebuild the footer.
         self._stage_type = (stage.type, rounds.in_round(meeting.state)) if stage else None
@@ -90,7 +89,7 @@ class FacilitatorScreen(KScreen):
                     yield Plain(id="flow-panel")
             with Vertical(id="roster-pane", classes="pane"):
                 yield Plain(t("meeting.roster"), classes="pane-title")
-                table = RosterTable(id="roster", cursor_type="row", zebra_stripes=False)
+                table = RosterTable(id="roster")
                 table.add_column(" ", key="mark", width=3)
                 table.add_column(t("join.name").split("（")[0].split(" (")[0], key="name")
                 table.add_column(t("join.position").split("（")[0].split(" (")[0], key="position")
@@ -205,15 +204,14 @@ class FacilitatorScreen(KScreen):
         status.update("\n".join(parts))
 
     def _show_roster(self, state: MeetingState) -> None:
-        table = self.query_one("#roster", DataTable)
+        table = self.query_one("#roster", RosterTable)
         waiting = rounds.queue(state) if rounds.in_round(state) else []
         speaker = state.turn.participant_id if state.turn else None
         people = state.present
         ids = [p.id for p in people]
         cursor = min(max(table.cursor_row, 0), max(len(ids) - 1, 0))
         table.clear()
-        self._roster_marks = []
-        for row, person in enumerate(people):
+        for person in people:
             if person.id == speaker:
                 mark = Text("▶", style="bold")
             elif person.id in waiting:
@@ -224,28 +222,16 @@ class FacilitatorScreen(KScreen):
             group = state.breakout.groups.get(state.breakout.seats.get(person.id, ""))
             if group is not None and state.stage and state.stage.type == "breakout":
                 position = pick(group.name)
-            self._roster_marks.append(mark)
+            # the table puts the ▸ of the keys' target before the mark, wherever the cursor goes
             table.add_row(
-                target_mark(mark, row == cursor),
-                literal(self._label(state, person.id)),
-                literal(position),
-                key=person.id,
+                mark, literal(self._label(state, person.id)), literal(position), key=person.id
             )
         self._roster_ids = ids
         if ids:
             table.move_cursor(row=cursor)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """Keep the ▸ on the row the keys act on, wherever the cursor goes."""
-        table = event.data_table
-        if table.id != "roster" or len(self._roster_marks) != len(self._roster_ids):
-            return
-        for row, (pid, mark) in enumerate(zip(self._roster_ids, self._roster_marks, strict=True)):
-            if row < table.row_count:
-                table.update_cell(pid, "mark", target_mark(mark, row == event.cursor_row))
-
     def selected_participant(self) -> str | None:
-        table = self.query_one("#roster", DataTable)
+        table = self.query_one("#roster", RosterTable)
         if not self._roster_ids or table.cursor_row < 0:
             return None
         return self._roster_ids[min(table.cursor_row, len(self._roster_ids) - 1)]
