@@ -97,26 +97,16 @@ class Index:
 
 
 def _remember(path: Path, document: dict[str, Any]) -> None:
-    """Write a cache file atomically (a reader sees the old file or the new, never half), and
-    quietly: the cache is only a shortcut, so a full disk or a read-only folder changes nothing."""
-    from .store.storage import replace_file  # only when something new is remembered
+    from .cache import remember
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, json.dumps(document).encode("utf-8"))
-    except OSError:
-        for leftover in path.parent.glob(f".{path.name}.{os.getpid()}.tmp"):
-            leftover.unlink(missing_ok=True)
+    remember(path, json.dumps(document).encode("utf-8"))
 
 
 def index_path() -> Path:
     """The index file in the user's cache folder (``KUSANONE_CACHE`` overrides the folder)."""
-    folder = os.environ.get("KUSANONE_CACHE")
-    if not folder:
-        from platformdirs import user_cache_dir
+    from .cache import folder
 
-        folder = user_cache_dir("kusanone", appauthor=False)
-    return Path(folder) / "plugins.json"
+    return folder() / "plugins.json"
 
 
 def read_index(path: Path | None = None) -> Index:

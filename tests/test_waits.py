@@ -123,3 +123,34 @@ def test_read_log_checks_every_checksum(tmp_path: Path) -> None:
     lines[5] = lines[5].replace("近況".encode(), "近状".encode())
     path.write_bytes(b"\n".join(lines))
     assert read_log(path) is None  # damaged: the ordinary open repairs and reports it
+
+
+def _count_flushes(monkeypatch) -> list[int]:
+    flushes: list[int] = []
+    for name in ("fsync", "fdatasync"):
+        real = getattr(__import__("os"), name)
+        monkeypatch.setattr(f"os.{name}", lambda fd, real=real: (flushes.append(fd), real(fd))[1])
+    return flushes
+
+
+def test_the_demo_in_its_throwaway_store_skips_the_flush_a_real_store_keeps(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from kusanone_tui.demo import create_demo
+    from kusanone_tui.meeting import Meeting
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    flushes = _count_flushes(monkeypatch)
+    demo = create_demo()
+    assert flushes == []  # no flush per event in the throwaway store
+    Meeting(demo, "notes").add_note("デモのメモ", "public")
+    assert flushes == []
+    # every event still lands, and another reader sees it
+    again = SessionLog.open(demo.path)
+    assert [n.text for n in again.state().notes.values()][-1] == "デモのメモ"
+
+    real = create_demo(tmp_path / "store")  # a store someone named: durable as always
+    assert len(flushes) > 5
+    before = len(flushes)
+    Meeting(real, "notes").add_note("メモ", "public")
+    assert len(flushes) > before

@@ -45,10 +45,17 @@ class SessionLog:
     """A session file opened for reading and appending. Safe to share between processes."""
 
     def __init__(
-        self, path: str | Path, *, create: bool = False, clock: Callable[[], float] = time.time
+        self,
+        path: str | Path,
+        *,
+        create: bool = False,
+        clock: Callable[[], float] = time.time,
+        durable: bool = True,
     ) -> None:
+        """``durable=False``: appends are not flushed to the disk one by one (a throwaway
+        store, such as the demo's; see :class:`~.storage.LogStorage`)."""
         self.path = Path(path)
-        self.db = LogDB(self.path, create=create)
+        self.db = LogDB(self.path, create=create, durable=durable)
         self.clock = clock
         self._table: LogTable = self.db.table(EVENTS)  # type: ignore[assignment]
         self._state: MeetingState | None = None

@@ -22,14 +22,16 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..i18n import t
 from ..model.events import Actor
 from ..model.template import Template
-from .registry import Registry
 from .session import SUFFIX, SessionLog
 from .storage import decode_line, decode_record, ensure_private_dir
+
+if TYPE_CHECKING:  # the registry is read only when someone opens it
+    from .registry import Registry
 
 COMMUNITY_FILE = "community.jsonl"
 
@@ -257,6 +259,8 @@ class SessionStore:
 
     def community(self) -> Registry:
         """The registry of groups, activities and collaborations shared by all sessions."""
+        from .registry import Registry
+
         self._ensure()
         return Registry(self.root / COMMUNITY_FILE)
 

@@ -15,7 +15,8 @@ This storage keeps TinyDB's interface and changes what happens on disk:
 * The file is a log of lines, ``<crc32> <json>\\n``, each holding one document of one table
   (or a table line, see above: an empty table, and the high-water mark of its ids, survive).
   An insert appends one line under an inter-process lock and fsyncs it: the cost does not grow
-  with the log, and an acknowledged insert survives ``kill -9``.
+  with the log, and an acknowledged insert survives ``kill -9``. (``durable=False`` skips the
+  fsync of appends, for a throwaway store such as the demo's: a power cut may lose its tail.)
 * Anything else TinyDB writes (an update, a removal, a redaction) rewrites the file atomically:
   a new file beside it, fsynced, renamed over the old one. So superseded text never lingers.
 * Readers need no lock: they take only lines that end in a newline and pass their checksum, and
@@ -255,11 +256,13 @@ class LogStorage(Storage):
         access_mode: str = "r+",
         create_dirs: bool = False,
         encoding: str | None = None,
+        durable: bool = True,
         **options: Any,
     ) -> None:
         super().__init__()
         _check_options(access_mode, encoding, options)
         self.path = Path(path)
+        self.durable = durable
         self.lock_path = self.path.with_name(f".{self.path.name}.lock")
         self._lock = WriterLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=FILE_MODE)
         self._tables: dict[str, dict[str, dict[str, Any]]] = {}
@@ -425,7 +428,8 @@ class LogStorage(Storage):
             start = os.fstat(fd).st_size
             try:
                 write_all(fd, payload)
-                _sync_data(fd)
+                if self.durable:
+                    _sync_data(fd)
             except BaseException:
                 # Not acknowledged: leave no cut-off line (truncating needs no free space).
                 with contextlib.suppress(OSError):
@@ -679,9 +683,11 @@ class LogStorage(Storage):
 
     def _create_empty(self) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        os.fsync(fd)
+        if self.durable:
+            os.fsync(fd)
         os.close(fd)
-        _fsync_dir(self.path.parent)
+        if self.durable:
+            _fsync_dir(self.path.parent)
 
     def _rewrite(self, data: Mapping[str, Mapping[str, Any]], marks: Mapping[str, int]) -> None:
         """Atomically replace the file with exactly ``data``, in its order; ``marks``: each

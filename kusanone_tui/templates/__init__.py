@@ -8,17 +8,20 @@ file, the line and the problem.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 
+from ..cache import parse_toml
 from ..model.template import Template, TemplateError, parse_template
+
+#: The built-in templates' folder (the package is always unpacked on disk).
+HERE = Path(__file__).parent
 
 
 def builtin_names() -> list[str]:
     """Ids of the templates that ship with kusanone."""
     return sorted(
         entry.name.removesuffix(".toml")
-        for entry in resources.files(__package__).iterdir()
+        for entry in HERE.iterdir()
         if entry.name.endswith(".toml")
     )
 
@@ -46,11 +49,12 @@ def load(
         except (OSError, UnicodeDecodeError) as error:
             raise TemplateError(str(path), None, f"cannot read: {error}") from None
         return parse_template(text, str(path), extra_types)
+    # The templates that ship with kusanone or a plugin: their parsed TOML is cached.
     if extra_templates and ref in extra_templates:
-        return parse_template(extra_templates[ref], f"{ref}.toml", extra_types)
+        return parse_template(extra_templates[ref], f"{ref}.toml", extra_types, parse_toml)
     if ref in builtin_names():
-        source = resources.files(__package__).joinpath(f"{ref}.toml")
-        return parse_template(source.read_text("utf-8"), f"{ref}.toml", extra_types)
+        source = HERE / f"{ref}.toml"
+        return parse_template(source.read_text("utf-8"), f"{ref}.toml", extra_types, parse_toml)
     known = ", ".join([*builtin_names(), *(extra_templates or {})])
     raise TemplateError(ref, None, f"no such template (built-in: {known}; or give a .toml file)")
 

@@ -15,7 +15,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -32,7 +32,6 @@ from ..plugin_host import PluginHost
 from ..plugin_types import Command, Panel, StageType
 from ..store.drafts import Draft
 from ..store.lock import LockTimeout
-from ..store.registry import Registry
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
 from ..store.storage import LogReadOnly
@@ -41,6 +40,9 @@ from .base import anonymous, translate_bindings
 from .plugin_ui import PluginUIMixin
 from .private_view import PrivateViewMixin
 from .screens.facilitator import FacilitatorScreen
+
+if TYPE_CHECKING:  # the registry is read only when someone opens it
+    from ..store.registry import Registry
 
 # Other screens and dialogs are imported when first used: start-up stays close to a bare app.
 

@@ -154,11 +154,13 @@ class FacilitatorScreen(KScreen):
 
     def _show_followups(self) -> None:
         """The follow-ups' calm line, in the private view only: this screen is on the wall."""
-        from ...followups import calm_lines
-
         line = self.query_one("#followups-line", Static)
         log = self.meeting.log
-        lines = [] if self.app.wall_safe else calm_lines(log.path.parent, log.session_id)
+        lines: list[str] = []
+        if not self.app.wall_safe:
+            from ...followups import calm_lines  # the registry, read only in the private view
+
+            lines = calm_lines(log.path.parent, log.session_id)
         line.update(literal("\n".join(lines)))
         line.display = bool(lines)
 
