@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Markdown
+from textual.widgets import Markdown
 
 from ..i18n import t
 from ..report import Report, bars, to_markdown
 from .base import Plain
+from .title_bar import TitleBar
 
 
 class ReportApp(App):
@@ -21,7 +22,7 @@ class ReportApp(App):
         self.report = report
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="report"):
             yield Plain(f"{t('report.chart')}\n\n{bars(self.report)}", id="bars")
             yield Markdown(to_markdown(self.report))

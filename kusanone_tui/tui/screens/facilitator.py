@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Header, Static
+from textual.widgets import Digits, Static
 
 from ...i18n import pick, t
 from ...meeting import Meeting
@@ -20,6 +20,7 @@ from ...model.views import participant_label
 from ..base import FrameScroll, KScreen, Plain, anonymous, clock_text, fit_lines, literal
 from ..panels import flow_panel, show_panel
 from ..targets import RosterTable
+from ..title_bar import TitleBar
 from ..widgets import Agenda, KeyBar, MeetingClock
 
 #: Keys that belong to one kind of stage: the footer shows them only there, to stay calm.
@@ -70,7 +71,7 @@ class FacilitatorScreen(KScreen):
         self._stage_type = (stage.type, rounds.in_round(meeting.state)) if stage else None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="facilitator"):
             with Vertical(id="agenda-pane", classes="pane"):
                 yield Plain(t("meeting.agenda"), classes="pane-title")

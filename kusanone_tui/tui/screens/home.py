@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from ...i18n import pick, t
@@ -22,6 +22,7 @@ from ...store.sessions import Listing, NotASessionFile, SessionNotFound, Session
 from ...templates import builtin_names
 from ...templates import load as load_template
 from ..base import KScreen, Plain, literal
+from ..title_bar import TitleBar
 
 
 def _when(occurrence) -> str:
@@ -41,7 +42,7 @@ class HomeScreen(KScreen):
         self._next: list[tuple[object, object]] = []  # (series, occurrence), in list order
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="home"):
             yield Plain(t("app.tagline"), classes="muted")
             yield from self._next_meetings()

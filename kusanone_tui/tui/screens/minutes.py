@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Markdown
+from textual.widgets import Markdown
 
 from ...i18n import t
 from ...minutes import minutes_markdown, plugin_sections
 from ...model.state import MeetingState
 from ..base import KModal
+from ..title_bar import TitleBar
 
 
 class MinutesScreen(KModal[None]):
@@ -24,7 +25,7 @@ class MinutesScreen(KModal[None]):
         self.public_only = public_only
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="minutes"):
             yield Markdown(self.text)
 

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ...i18n import pick, t
@@ -26,6 +26,7 @@ from ...model.state import MeetingState, Note
 from ...store.drafts import Draft
 from ..base import KScreen, Plain
 from ..dialogs import ConfirmDialog, EditDialog
+from ..title_bar import TitleBar
 from ..widgets import KeyBar
 
 _VIS_STYLE = {"public": "bold green", "minutes": "bold cyan", "private": "bold magenta"}
@@ -117,7 +118,7 @@ class NotesScreen(KScreen):
         self._saved_line = ""  # "saved (public)": beside the box, never over it
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Plain(id="notes-context")
         yield Plain(id="notes-followups", classes="muted")  # off the wall only: counts, no names
         yield OptionList(id="notes-list")

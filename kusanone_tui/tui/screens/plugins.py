@@ -11,12 +11,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header
 
 from ...i18n import t
 from ...plugin_host import PluginHost, session_failures
 from ...store.session import SessionLog
 from ..base import FrameScroll, KModal, Plain
+from ..title_bar import TitleBar
 
 
 def plugins_text(host: PluginHost, log: SessionLog | None, wall_safe: bool) -> Text:
@@ -71,7 +71,7 @@ class PluginsScreen(KModal[None]):
         self.host, self.session_log, self.wall_safe = host, log, wall_safe
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with FrameScroll(id="plugins-list"):
             text = plugins_text(self.host, self.session_log, self.wall_safe)
             yield Plain(text, id="plugins-text")
