@@ -17,7 +17,8 @@ from .model.events import VISIBILITIES, Actor, Event, new_id, plugin_kind
 from .model.state import MeetingState, Participant
 from .model.text import clean_text
 from .model.views import ProjectorView, participant_label
-from .store.session import SessionLog
+from .plugin_host import load_plugin_settings
+from .store.session import SessionLog, SessionWriteError
 
 #: The plugin API's version (semantic: MAJOR.MINOR.PATCH). A plugin may say which versions it
 #: works with (``KUSANONE_API = ">=1.0,<2"`` in its module); one that needs another is listed
@@ -69,14 +70,6 @@ __all__ = [
     "md_escape",
     "open_api",
 ]
-
-
-class SessionWriteError(OSError):
-    """The session could not be written (a full disk, a read-only folder, a held lock).
-
-    Raised by :meth:`PluginAPI.append`. A plugin need not catch it: the app shows one calm
-    notice that nothing was lost, and the plugin stays on — the fault is not the plugin's.
-    """
 
 
 @dataclass(frozen=True)
@@ -519,17 +512,6 @@ def _anonymous(number: int) -> str:
     from .i18n import t
 
     return t("people.anonymous", n=number)
-
-
-def load_plugin_settings(store: Path) -> dict[str, dict[str, Any]]:
-    """Each plugin's own settings: its table in ``plugins.toml`` in the store folder."""
-    import tomllib
-
-    try:
-        raw = tomllib.loads((Path(store) / "plugins.toml").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {name: table for name, table in raw.items() if isinstance(table, dict)}
 
 
 @contextmanager

@@ -32,23 +32,22 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .api import API_VERSION, Asked, Background, PluginAPI, SessionWriteError
 from .model.events import Actor
-from .plugin_types import (
-    CliCommand,
-    Command,
-    MinutesSection,
-    Panel,
-    ReportFigure,
-    StageType,
-    TemplateSource,
-)
-from .store.session import SessionLog
+from .store.session import SessionLog, SessionWriteError
 
 if TYPE_CHECKING:
     import pluggy
 
+    from .api import Asked, Background, PluginAPI
     from .plugin_index import Index, Offer
+    from .plugin_types import (
+        CliCommand,
+        Command,
+        MinutesSection,
+        Panel,
+        ReportFigure,
+        StageType,
+    )
 
 #: The private event a plugin's failure leaves in the session.
 FAILED_KIND = "plugin.failed"
@@ -61,16 +60,21 @@ FROM_FLAG = "--plugins-dir"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 T = TypeVar("T")
 
-#: What each register hook accepts: every record a plugin can register (the docs test reads it).
-REGISTERED: dict[str, type] = {
-    "register_stage_types": StageType,
-    "register_panels": Panel,
-    "register_commands": Command,
-    "register_templates": TemplateSource,
-    "minutes_sections": MinutesSection,
-    "report_figures": ReportFigure,
-    "register_cli_commands": CliCommand,
-}
+
+def registered() -> dict[str, type]:
+    """What each register hook accepts: every record a plugin can register (the docs test reads
+    it). Imported when a plugin is: a meeting without plugins never needs the records' classes."""
+    from . import plugin_types as types
+
+    return {
+        "register_stage_types": types.StageType,
+        "register_panels": types.Panel,
+        "register_commands": types.Command,
+        "register_templates": types.TemplateSource,
+        "minutes_sections": types.MinutesSection,
+        "report_figures": types.ReportFigure,
+        "register_cli_commands": types.CliCommand,
+    }
 
 
 def entry_points(group: str) -> Iterable[Any]:
@@ -438,6 +442,8 @@ class PluginHost:
 
     # -- the session ---------------------------------------------------------------------------
     def _api(self, name: str) -> PluginAPI:
+        from .api import PluginAPI
+
         extra = {"clock": self.clock} if self.clock is not None else {}
         return PluginAPI(
             name,
@@ -583,7 +589,7 @@ class PluginHost:
             self._need_hook(hook)
         if self._pm is None:
             return []
-        expected = REGISTERED[hook]
+        expected = registered()[hook]
         gathered: list[tuple[str, Any]] = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
             name = impl.plugin_name
@@ -736,12 +742,14 @@ def session_failures(log: SessionLog) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def api_version_problem(wanted: object, version: str = API_VERSION) -> str | None:
-    """Why a plugin that declared ``KUSANONE_API = wanted`` cannot run with this plugin API,
-    or ``None``. ``wanted`` is a comma-separated range: ``">=1.0,<2"``, ``"~=1.1"``,
-    ``"==1.*"``, or a bare ``"1"`` (any 1.x)."""
+def api_version_problem(wanted: object, version: str | None = None) -> str | None:
+    """Why a plugin that declared ``KUSANONE_API = wanted`` cannot run with this plugin API
+    (``version``, by default ``api.API_VERSION``), or ``None``. ``wanted`` is a comma-separated
+    range: ``">=1.0,<2"``, ``"~=1.1"``, ``"==1.*"``, or a bare ``"1"`` (any 1.x)."""
     if wanted is None:
         return None
+    if version is None:
+        from .api import API_VERSION as version
     spec = str(wanted).strip()
     have = _version_tuple(version)
     try:
@@ -809,3 +817,14 @@ def _describe(error: BaseException) -> str:
     where = f" ({location})" if location else ""
     message = error.msg if isinstance(error, SyntaxError) and error.msg else error
     return f"{type(error).__name__}: {message}{where}"
+
+
+def load_plugin_settings(store: Path) -> dict[str, dict[str, Any]]:
+    """Each plugin's own settings: its table in ``plugins.toml`` in the store folder."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads((Path(store) / "plugins.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: table for name, table in raw.items() if isinstance(table, dict)}

@@ -16,13 +16,13 @@ from kusanone_tui import Actor, hooks, plugin_types
 from kusanone_tui.api import MinutesView, PluginAPI, PublicView, ReportData
 from kusanone_tui.model.state import MeetingState, Note, Participant
 from kusanone_tui.model.views import projector_view
-from kusanone_tui.plugin_host import REGISTERED, PluginHost
+from kusanone_tui.plugin_host import PluginHost, registered
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
 
 PAGE = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text("utf-8")
 #: Every record a plugin can register, from the host's own list (a new one must be documented).
-RECORDS = tuple(sorted({cls.__name__ for cls in REGISTERED.values()}))
+RECORDS = tuple(sorted({cls.__name__ for cls in registered().values()}))
 
 
 def hook_specs() -> dict[str, types.FunctionType]:

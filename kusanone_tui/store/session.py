@@ -41,6 +41,14 @@ EVENTS = "events"
 SUFFIX = ".session.jsonl"
 
 
+class SessionWriteError(OSError):
+    """The session could not be written (a full disk, a read-only folder, a held lock).
+
+    Raised by :meth:`PluginAPI.append`. A plugin need not catch it: the app shows one calm
+    notice that nothing was lost, and the plugin stays on — the fault is not the plugin's.
+    """
+
+
 class SessionLog:
     """A session file opened for reading and appending. Safe to share between processes."""
 

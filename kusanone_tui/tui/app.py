@@ -22,14 +22,12 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from ..api import load_plugin_settings
 from ..i18n import pick, t
 from ..meeting import Meeting
 from ..model.state import MeetingState
 from ..model.text import clean_text
 from ..model.views import ProjectorView, projector_view
-from ..plugin_host import PluginHost
-from ..plugin_types import Command, Panel, StageType
+from ..plugin_host import PluginHost, load_plugin_settings
 from ..store.drafts import Draft
 from ..store.lock import LockTimeout
 from ..store.session import SessionLog
@@ -41,7 +39,8 @@ from .plugin_ui import PluginUIMixin
 from .private_view import PrivateViewMixin
 from .screens.facilitator import FacilitatorScreen
 
-if TYPE_CHECKING:  # the registry is read only when someone opens it
+if TYPE_CHECKING:  # read only when a plugin or someone opening the registry needs them
+    from ..plugin_types import Command, Panel, StageType
     from ..store.registry import Registry
 
 # Other screens and dialogs are imported when first used: start-up stays close to a bare app.

@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ..api import Asked, Background
 from ..i18n import pick, t
 from ..model.state import MeetingState
-from ..plugin_types import Command
 from .base import Plain, literal_text
 
 #: The worker group of plugins' long work (``api.run_in_background``).
@@ -39,9 +37,10 @@ class BackgroundLine(Plain):
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..api import Asked, Background
     from ..plugin_host import PluginHost
     from ..plugin_index import Offer
-    from ..plugin_types import Panel, StageType
+    from ..plugin_types import Command, Panel, StageType
 
 
 class PluginUIMixin:
