@@ -58,7 +58,8 @@ async def test_escape_closes_every_dialog_and_overlay(tmp_path, clock):
                 continue
             await pilot.press(key)
             await wait_until(
-                pilot, lambda: len(app.screen_stack) > 2 or app.screen.query("CommandInput")
+                pilot,
+                lambda: app.screen not in app._screens.values() or app.screen.query("CommandInput"),
             )
             await pilot.press("escape")
             assert await _wait_for(pilot, FacilitatorScreen), f"escape did not close {key}"

@@ -214,6 +214,15 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         super().notify(clean_text(str(message), multiline=True), markup=False, **kwargs)
 
     # -- start-up -------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """Started on a session, the role's own screen is the first on the stack. Pushed over
+        Textual's empty default screen, it was styled, laid out and drawn twice before the first
+        frame (about a tenth of the start). Without a session: the empty screen, then the home."""
+        if self.session_log is None:
+            return super().get_default_screen()
+        self._open(self.session_log, self.role)
+        return self._screen_for(self.role)
+
     def on_mount(self) -> None:
         self.theme = themes.THEMES[self.room_theme_name(None)].name  # as _start_theme chose
         for path, reason in self.plugins.refused:  # said on the screen too, not only on stderr
@@ -223,16 +232,26 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             from .screens.home import HomeScreen
 
             self.push_screen(HomeScreen(self.store or SessionStore(Path("sessions"))))
-        else:
-            self.open_log(self.session_log, self.role)
+        else:  # its screen is up already (get_default_screen)
+            self._tell_damage(self.session_log)
+            self.call_after_refresh(self.refresh_now)
         self.set_interval(self.poll_seconds, self.poll)
 
     def open_log(self, log: SessionLog, role: str) -> None:
-        """Show ``log`` in ``role``; used at start and from the home screen."""
+        """Show ``log`` in ``role``, from the home screen."""
+        self._open(log, role)
+        self._tell_damage(log)
+        self.show_role(role)
+
+    def _open(self, log: SessionLog, role: str) -> None:
         self.session_log = log
         self.role = role
         self.meeting = self.guarded(log, "notes" if role == "notes" else "facilitator")
         self._bind_plugins(log)
+        self._screens = {}
+        self._signature = None
+
+    def _tell_damage(self, log: SessionLog) -> None:
         damage = log.damage
         if damage is not None and getattr(damage, "read_only", False):
             self.notify(
@@ -240,9 +259,6 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             )
         elif damage is not None:
             self.notify(t("notice.damaged", kept=damage.kept_as.name), timeout=10)
-        self._screens = {}
-        self._signature = None
-        self.show_role(role)
 
     def _screen_for(self, role: str) -> Screen:
         if role not in self._screens:
@@ -275,12 +291,15 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             return
         from .base import KModal
 
-        while len(self.screen_stack) > 2 and isinstance(self.screen, KModal):
+        while len(self.screen_stack) > 1 and isinstance(self.screen, KModal):
             self.pop_screen()  # a dialog or the minutes on top: closed, nothing is kept half-done
         screen = self._screen_for(role)
         if self.screen is screen:
             return
-        if len(self.screen_stack) > 1:
+        if screen in self.screen_stack:  # the view the app started in, under the one shown
+            while self.screen is not screen:
+                self.pop_screen()
+        elif len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
