@@ -22,7 +22,14 @@ except ImportError:  # the source tree before the package was (re)installed
     sys.path.insert(0, str(Path(__file__).parents[1] / "plugins"))
 
 from kusanone_games.catalogue import Game
-from kusanone_games.designs import Field, repeats, round_robin, transversal, zero_repeat
+from kusanone_games.designs import (
+    Field,
+    known,
+    repeats,
+    round_robin,
+    transversal,
+    zero_repeat,
+)
 from kusanone_games.model import Attendee, Evening, Weights
 from kusanone_games.planner import plan_evening
 
@@ -89,6 +96,30 @@ def test_a_transversal_design_does_not_promise_more_rounds_than_it_has() -> None
     assert transversal(4, 6, 3) is None  # 6 is not a prime power
 
 
+def test_the_stored_8x4x10_design_meets_everyone_but_a_partner_once() -> None:
+    """32 people in fours for 10 rounds: each meets 30 of the other 31 once, never the partner
+    (point 4a + b and 4a + (b + 2) % 4 in the stored design)."""
+    rounds = known(8, 4, 10)
+    assert rounds is not None
+    assert_plan(rounds, 8, 4, 10)
+    met = {
+        frozenset(pair)
+        for tables in rounds
+        for t in tables
+        for pair in itertools.combinations(t, 2)
+    }
+    partners = {frozenset((p, p - p % 4 + (p % 4 + 2) % 4)) for p in range(32)}
+    assert len(met) == 480 and not met & partners
+    assert known(8, 4, 11) is None and known(7, 4, 9) is None
+
+
+@pytest.mark.parametrize("r", range(1, 11))
+def test_32_people_in_fours_get_a_design_for_up_to_10_rounds(r: int) -> None:
+    rounds = zero_repeat(8, 4, r, random.Random(1))
+    assert rounds is not None
+    assert_plan(rounds, 8, 4, r)
+
+
 def test_round_robin_pairs_everyone_once() -> None:
     rounds = round_robin(16, 15)
     assert rounds is not None
@@ -124,7 +155,7 @@ def test_impossible_shapes_get_no_design(g: int, k: int, r: int) -> None:
     assert zero_repeat(g, k, r, random.Random(1), seconds=30) is None
 
 
-@pytest.mark.parametrize(("g", "k", "r"), [(8, 4, 9), (6, 3, 8), (5, 5, 6)])
+@pytest.mark.parametrize(("g", "k", "r"), [(8, 4, 10), (8, 4, 9), (6, 3, 8), (5, 5, 6)])
 def test_the_planner_reaches_zero_repeats_on_tight_instances(g: int, k: int, r: int) -> None:
     result = plan_evening(golfers(g, k, r), steps=2_000, seed=3)
     assert plan_repeats(result.plan) == 0

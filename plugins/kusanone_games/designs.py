@@ -5,7 +5,10 @@ golfer problem — 32 people at 8 tables of 4 for 9 rounds, 18 people in threes 
 out of its reach in seconds (Dotú and Van Hentenryck report minutes, and 8×4×10 was first
 reached by a metaheuristic only with Triska and Musliu's greedy start). Where every table of
 every round has one size, the planner first asks this module for a *design*: rounds of tables
-over points ``0 … n-1`` in which no two points share a table twice. Three sources, tried in turn:
+over points ``0 … n-1`` in which no two points share a table twice. Four sources, tried in turn:
+
+- **Known designs**, stored as a group and base rounds (:data:`KNOWN`): 32 people in fours for
+  10 rounds, where each meets everyone but one partner exactly once.
 
 - **Pairs** (tables of 2): the circle method of a round-robin tournament, up to ``n - 1``
   rounds.
@@ -304,6 +307,60 @@ def cyclic(g: int, k: int, rounds: int, rng: random.Random, deadline: float) -> 
     return None
 
 
+# -- known designs ---------------------------------------------------------------------------
+# 8 tables of 4 for 10 rounds: a resolvable 4-GDD of type 2^16 (each person meets all but a
+# partner once). Found offline by a SAT search (CaDiCaL) over designs invariant under the group
+# Z_8 ⋊ Z_4 = <x, y | x^8 = y^4 = 1, y·x·y^-1 = x^3> acting on itself by left multiplication.
+# Point "ab" is x^a·y^b (index 4a + b); (c, d)·(a, b) = (c + 3^d·a, d + b); the partner of
+# x^a·y^b is x^a·y^(b+2). Each base round's orbit under the group: 2, 4 and 4 rounds.
+_GOLF_8_4_10 = (
+    (
+        "00 31 42 73|01 21 41 61|02 33 40 71|03 23 43 63|"
+        "10 30 50 70|11 22 53 60|12 32 52 72|13 20 51 62"
+    ),
+    (
+        "00 22 63 72|01 11 33 52|02 20 61 70|03 13 31 50|"
+        "10 43 53 71|12 41 51 73|21 30 42 60|23 32 40 62"
+    ),
+    (
+        "00 10 13 21|01 60 70 73|02 11 12 23|03 62 71 72|"
+        "20 30 33 41|22 31 32 43|40 50 53 61|42 51 52 63"
+    ),
+)
+
+
+def _golf_8_4_10() -> Rounds:
+    """The base rounds of ``_GOLF_8_4_10`` developed over Z_8 ⋊ Z_4."""
+    base = [
+        [[int(p[0]) * 4 + int(p[1]) for p in table.split()] for table in line.split("|")]
+        for line in _GOLF_8_4_10
+    ]
+    out: Rounds = []
+    seen: set[frozenset[frozenset[int]]] = set()
+    for tables in base:
+        for c, d in itertools.product(range(8), range(4)):
+            moved = [
+                sorted(((c + 3**d * (p // 4)) % 8) * 4 + (d + p % 4) % 4 for p in t) for t in tables
+            ]
+            key = frozenset(frozenset(t) for t in moved)
+            if key not in seen:
+                seen.add(key)
+                out.append(sorted(moved))
+    return out
+
+
+#: (tables, size) -> (most rounds, builder): designs that no construction above reaches.
+KNOWN = {(8, 4): (10, _golf_8_4_10)}
+
+
+def known(g: int, k: int, rounds: int) -> Rounds | None:
+    """The first ``rounds`` rounds of a stored design for g tables of k (:data:`KNOWN`)."""
+    entry = KNOWN.get((g, k))
+    if entry is None or rounds > entry[0]:
+        return None
+    return entry[1]()[:rounds]
+
+
 # -- the entry point -------------------------------------------------------------------------
 def zero_repeat(
     g: int,
@@ -320,7 +377,7 @@ def zero_repeat(
     if k == 2:
         found = round_robin(n, rounds)
     else:
-        found = transversal(k, g, rounds)
+        found = known(g, k, rounds) or transversal(k, g, rounds)
         if found is None and (k - 1) * rounds <= n - 1:
             found = cyclic(g, k, rounds, rng, time.perf_counter() + seconds)
     if found is None or not _is_plan(found, n, g, k):
