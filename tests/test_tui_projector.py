@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from test_snapshots import settled
+
 from kusanone_tui.meeting import Meeting
 from kusanone_tui.store.sessions import SessionStore
 from kusanone_tui.templates import load
@@ -35,6 +37,7 @@ async def test_projector_shows_stage_rules_speakers_and_public_notes_only(tmp_pa
     app = KusanoneApp(log, role="projector", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: PUBLIC in screen_text(app))
+        await wait_until(pilot, settled(app))  # laid out as well as drawn
         text = screen_text(app)
         svg = app.export_screenshot()
         assert "近況報告" in text
