@@ -110,7 +110,14 @@ def test_the_stored_8x4x10_design_meets_everyone_but_a_partner_once() -> None:
     }
     partners = {frozenset((p, p - p % 4 + (p % 4 + 2) % 4)) for p in range(32)}
     assert len(met) == 480 and not met & partners
-    assert known(8, 4, 11) is None and known(7, 4, 9) is None
+    assert known(8, 4, 11) is None and known(6, 4, 6) is None
+
+
+def test_the_stored_7x4x9_design_seats_28_people_with_no_repeat() -> None:
+    rounds = known(7, 4, 9)
+    assert rounds is not None
+    assert_plan(rounds, 7, 4, 9)
+    assert known(7, 4, 10) is None  # 28 people in fours: at most 9 rounds
 
 
 @pytest.mark.parametrize("r", range(1, 11))
@@ -155,7 +162,9 @@ def test_impossible_shapes_get_no_design(g: int, k: int, r: int) -> None:
     assert zero_repeat(g, k, r, random.Random(1), seconds=30) is None
 
 
-@pytest.mark.parametrize(("g", "k", "r"), [(8, 4, 10), (8, 4, 9), (6, 3, 8), (5, 5, 6)])
+@pytest.mark.parametrize(
+    ("g", "k", "r"), [(8, 4, 10), (8, 4, 9), (7, 4, 9), (6, 3, 8), (5, 5, 6)]
+)
 def test_the_planner_reaches_zero_repeats_on_tight_instances(g: int, k: int, r: int) -> None:
     result = plan_evening(golfers(g, k, r), steps=2_000, seed=3)
     assert plan_repeats(result.plan) == 0

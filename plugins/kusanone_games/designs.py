@@ -349,8 +349,26 @@ def _golf_8_4_10() -> Rounds:
     return out
 
 
-#: (tables, size) -> (most rounds, builder): designs that no construction above reaches.
-KNOWN = {(8, 4): (10, _golf_8_4_10)}
+# 7 tables of 4 for 9 rounds: one base round over Z_9 with one fixed point (point 0; the others
+# are 1 + 9·orbit + residue), as the cyclic search above finds it, but only after about 2 s of
+# steps on this machine, so that a short budget missed it (25 repeats at 2 s). Found by that
+# search (seed 0) and kept here.
+_GOLF_7_4_9 = [
+    [
+        [0, 24, 7, 17],
+        [1, 5, 16, 4],
+        [2, 23, 10, 15],
+        [3, 25, 27, 21],
+        [6, 13, 8, 22],
+        [9, 18, 20, 19],
+        [11, 26, 12, 14],
+    ]
+]
+
+
+#: (tables, size) -> (most rounds, builder): designs that the constructions above do not reach,
+#: or reach only slowly.
+KNOWN = {(8, 4): (10, _golf_8_4_10), (7, 4): (9, lambda: _develop(_GOLF_7_4_9, 1, 9))}
 
 
 def known(g: int, k: int, rounds: int) -> Rounds | None:
