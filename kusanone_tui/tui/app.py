@@ -34,7 +34,7 @@ from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
 from ..store.storage import LogReadOnly
 from . import themes
-from .base import anonymous, translate_bindings
+from .base import TUI_FOLDER, anonymous, translate_bindings
 from .plugin_ui import PluginUIMixin
 from .private_view import PrivateViewMixin
 from .screens.facilitator import FacilitatorScreen
@@ -136,7 +136,13 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         plugins: PluginHost | None = None,
         theme: str | None = None,
     ) -> None:
-        super().__init__()
+        role = role if role in ROLES else "facilitator"
+        # Each screen reads its own style sheet when first shown (CSS_PATH); the screen the app
+        # starts on is not "shown", so the note-taker's or the projector's comes from here.
+        sheets = [Path(self.CSS_PATH)]
+        if log is not None and role in ("notes", "projector"):
+            sheets.append(TUI_FOLDER / f"{role}.tcss")
+        super().__init__(css_path=sheets)
         from textual.filter import DimFilter
 
         # Faint text keeps 7:1 in both themes, and looks the same in a browser tab.
@@ -144,7 +150,7 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         self.room_theme_override = theme if theme in themes.THEMES else None
         translate_bindings(self)
         self.session_log = log
-        self.role = role if role in ROLES else "facilitator"
+        self.role = role
         self.store = store
         self.clock = clock
         self.poll_seconds = poll_seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from rich.cells import cell_len
@@ -48,11 +49,15 @@ class KScreen(Screen):
         translate_bindings(self)
 
 
+#: The style sheets' folder: app.tcss for the first screen, one sheet per other screen.
+TUI_FOLDER = Path(__file__).parent
+
 ResultType = TypeVar("ResultType")
 
 
 class KModal(ModalScreen[ResultType], Generic[ResultType]):
     HORIZONTAL_BREAKPOINTS = WIDTHS
+    CSS_PATH = TUI_FOLDER / "dialogs.tcss"  # read when the first dialog opens
     VERTICAL_BREAKPOINTS = HEIGHTS
     # F1–F3 reach their view from any dialog or the minutes too (a modal screen hides the app's
     # and the screens' bindings); the dialog closes, nothing half-typed is saved.

@@ -21,7 +21,7 @@ from ...model.template import TemplateError
 from ...store.sessions import Listing, NotASessionFile, SessionNotFound, SessionStore, os_reason
 from ...templates import builtin_names
 from ...templates import load as load_template
-from ..base import KScreen, Plain, literal
+from ..base import TUI_FOLDER, KScreen, Plain, literal
 from ..title_bar import TitleBar
 
 
@@ -30,6 +30,7 @@ def _when(occurrence) -> str:
 
 
 class HomeScreen(KScreen):
+    CSS_PATH = TUI_FOLDER / "home.tcss"
     #: The next meeting of each series starts with its number key (or Enter on its line).
     BINDINGS = [
         Binding(str(n), f"start_next({n - 1})", "keys.next_meeting", show=n == 1, key_display="1-9")

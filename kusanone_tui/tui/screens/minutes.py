@@ -10,11 +10,12 @@ from textual.widgets import Markdown
 from ...i18n import t
 from ...minutes import minutes_markdown, plugin_sections
 from ...model.state import MeetingState
-from ..base import KModal
+from ..base import TUI_FOLDER, KModal
 from ..title_bar import TitleBar
 
 
 class MinutesScreen(KModal[None]):
+    CSS_PATH = [TUI_FOLDER / "dialogs.tcss", TUI_FOLDER / "minutes.tcss"]
     BINDINGS = [Binding("escape,f4", "close", "keys.back")]
 
     def __init__(self, state: MeetingState, host, public_only: bool = False) -> None:

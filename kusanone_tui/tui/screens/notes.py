@@ -24,7 +24,7 @@ from ...meeting import Meeting, next_visibility
 from ...model.events import DEFAULT_VISIBILITY
 from ...model.state import MeetingState, Note
 from ...store.drafts import Draft
-from ..base import KScreen, Plain
+from ..base import TUI_FOLDER, KScreen, Plain
 from ..dialogs import ConfirmDialog, EditDialog
 from ..title_bar import TitleBar
 from ..widgets import KeyBar
@@ -90,6 +90,7 @@ class NoteInput(Input):
 
 
 class NotesScreen(KScreen):
+    CSS_PATH = TUI_FOLDER / "notes.tcss"  # loaded by the app itself when it starts here
     BINDINGS = [
         Binding("ctrl+t", "toggle_visibility", "keys.toggle_visibility"),
         Binding("ctrl+g", "toggle_general", "keys.general"),

@@ -24,7 +24,7 @@ from textual.widgets import Digits, Static
 
 from ...i18n import pick, t
 from ...model.views import ProjectorView, PublicNote
-from ..base import KScreen, Plain, clock_text, fit_lines
+from ..base import TUI_FOLDER, KScreen, Plain, clock_text, fit_lines
 from ..panels import phase_rules, show_panel, view_panel
 
 #: Notes shown before the screen knows its size (the first draw).
@@ -57,6 +57,7 @@ def cells(text: str) -> int:
 
 
 class ProjectorScreen(KScreen):
+    CSS_PATH = TUI_FOLDER / "projector.tcss"  # loaded by the app itself when it starts here
     BINDINGS = [
         Binding("f1", "app.show_role('facilitator')", "keys.facilitator", show=False),
         Binding("f2", "app.show_role('notes')", "keys.notes", show=False),
