@@ -821,10 +821,14 @@ def _describe(error: BaseException) -> str:
 
 def load_plugin_settings(store: Path) -> dict[str, dict[str, Any]]:
     """Each plugin's own settings: its table in ``plugins.toml`` in the store folder."""
+    try:
+        text = (Path(store) / "plugins.toml").read_text("utf-8")
+    except (OSError, ValueError):
+        return {}  # most stores have none: tomllib is not even imported
     import tomllib
 
     try:
-        raw = tomllib.loads((Path(store) / "plugins.toml").read_text("utf-8"))
-    except (OSError, ValueError):
+        raw = tomllib.loads(text)
+    except ValueError:
         return {}
     return {name: table for name, table in raw.items() if isinstance(table, dict)}

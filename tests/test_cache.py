@@ -68,3 +68,17 @@ def test_the_catalogue_and_template_read_from_the_cache_match_a_fresh_parse(fold
     assert i18n.catalogue("ja") == fresh  # now read from the cache
     assert templates.load("teireikai") == templates.load("teireikai")
     assert os.listdir(folder / "toml")
+
+
+@pytest.mark.parametrize("xdg", [None, "/tmp/somewhere-else", "  "])
+def test_the_cache_folder_is_the_one_platformdirs_names(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None
+) -> None:
+    from platformdirs import user_cache_dir
+
+    monkeypatch.delenv("KUSANONE_CACHE", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache.folder() == Path(user_cache_dir("kusanone", appauthor=False))

@@ -7,8 +7,8 @@ A meeting is an append-only sequence of :class:`Event`. Core kinds are listed in
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -170,8 +170,9 @@ class Event:
 
 
 def new_id() -> str:
-    """A fresh, collision-free identifier for events, notes and participants."""
-    return uuid.uuid4().hex
+    """A fresh, collision-free identifier for events, notes and participants: 128 random bits
+    as 32 hex digits, like ``uuid.uuid4().hex`` (whose module took 2 ms of every start)."""
+    return os.urandom(16).hex()
 
 
 def plugin_kind(namespace: str, name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -215,9 +215,17 @@ def parse_template(
     ``source`` names the file in messages; ``extra_types`` are stage types added by plugins;
     ``parse`` reads the TOML (a cached reader for the templates that ship with kusanone).
     """
+    if parse is None:
+        import tomllib
+
+        parse = tomllib.loads
     try:
-        raw = (parse or tomllib.loads)(text)
-    except tomllib.TOMLDecodeError as error:
+        raw = parse(text)
+    except ValueError as error:
+        # a TOML error (tomllib is imported once one was raised: a cached parse may not need it)
+        tomllib = sys.modules.get("tomllib")
+        if tomllib is None or not isinstance(error, tomllib.TOMLDecodeError):
+            raise
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise TemplateError(source, int(match.group(1)) if match else None, problem) from None

@@ -28,7 +28,6 @@ from ..model.state import MeetingState
 from ..model.text import clean_text
 from ..model.views import ProjectorView, projector_view
 from ..plugin_host import PluginHost, load_plugin_settings
-from ..store.drafts import Draft
 from ..store.lock import LockTimeout
 from ..store.session import SessionLog
 from ..store.sessions import COMMUNITY_FILE, SessionStore
@@ -270,6 +269,7 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         if role not in self._screens:
             assert self.meeting is not None and self.session_log is not None
             if role == "notes":
+                from ..store.drafts import Draft
                 from .screens.notes import NotesScreen
 
                 screen: Screen = NotesScreen(
