@@ -67,11 +67,14 @@ if WHAT == "hello":
     if STOP == "cli":
         os._exit(0)
     Hello().run()
+elif STOP == "cli":  # the command line imported, as entry.main imports it (collector off)
+    import gc
+    gc.disable()
+    import kusanone_tui.cli
+    os._exit(0)
 else:
-    import kusanone_tui.cli as cli
-    if STOP == "cli":
-        os._exit(0)
-    cli.main(["demo"])
+    from kusanone_tui.entry import main
+    main(["demo"])  # what the kusanone script runs
 '''
 
 

@@ -7,6 +7,7 @@ file) ends with one clear line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -584,6 +585,9 @@ COMMANDS = {
     "forget": cmd_forget,
 }
 
+#: Commands that run a meeting's app in this process (``None``: the home screen).
+APP_COMMANDS = frozenset({"start", "open", "demo", None})
+
 #: Commands of ``series_cli``, imported when one of them runs.
 SERIES_COMMANDS = ("series", "next", "calendar", "close", "supporters")
 
@@ -691,6 +695,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(host).parse_args(argv)
         complete = True
     args._host = host if complete else None
+    if args.command not in APP_COMMANDS:
+        gc.enable()  # off while starting (entry.py); a meeting turns it on once drawn
     try:
         if getattr(args, "_plugin_command", None):
             return _run_plugin_command(args)

@@ -6,6 +6,7 @@ catalogues; ``kusanone --version`` needs none of them, nor pluggy, nor Textual, 
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -38,6 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(f"kusanone {installed_version()}\n")
         return 0
-    from .cli import main as cli_main
+    # Starting allocates many objects that live as long as the process (modules, classes, the
+    # first screen's widgets): the cyclic collector would walk them again and again for nothing.
+    # It is off until the command runs, or, for a meeting, until its first screen is drawn.
+    gc.disable()
+    try:
+        from .cli import main as cli_main
 
-    return cli_main(args)
+        return cli_main(args)
+    finally:
+        gc.enable()

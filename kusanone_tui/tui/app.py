@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import functools
+import gc
 import inspect
 import time
 from collections.abc import Callable, Iterable
@@ -241,6 +242,8 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             self._tell_damage(self.session_log)
             self.call_after_refresh(self.refresh_now)
         self.set_interval(self.poll_seconds, self.poll)
+        if not gc.isenabled():  # off while starting (entry.py): on once the first screen is up
+            self.call_after_refresh(gc.enable)
 
     def open_log(self, log: SessionLog, role: str) -> None:
         """Show ``log`` in ``role``, from the home screen."""
