@@ -154,3 +154,37 @@ def test_the_demo_in_its_throwaway_store_skips_the_flush_a_real_store_keeps(
     before = len(flushes)
     Meeting(real, "notes").add_note("メモ", "public")
     assert len(flushes) > before
+
+
+async def test_the_collector_is_on_again_once_the_first_screen_is_drawn(tmp_path, clock) -> None:
+    """entry.py turns the cyclic collector off while the command starts; a meeting turns it on
+    as soon as its first screen is up, so a long meeting never runs without it."""
+    import gc
+
+    from test_snapshots import scene
+
+    from kusanone_tui.testing import screen_text, wait_until
+    from kusanone_tui.tui.app import KusanoneApp
+
+    gc.disable()
+    try:
+        app = KusanoneApp(scene(tmp_path, clock), clock=clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, lambda: "近況報告" in screen_text(app))
+            await wait_until(pilot, gc.isenabled)
+    finally:
+        gc.enable()
+
+
+def test_a_command_without_a_screen_runs_with_the_collector_on(tmp_path, monkeypatch) -> None:
+    import gc
+
+    from kusanone_tui import cli, entry
+
+    seen: list[bool] = []
+    monkeypatch.setitem(cli.COMMANDS, "sessions", lambda args: seen.append(gc.isenabled()) or 0)
+    try:
+        assert entry.main(["--data", str(tmp_path), "sessions"]) == 0
+        assert seen == [True] and gc.isenabled()
+    finally:
+        gc.enable()
