@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/tui_latency.py [--quick]
 
 1. Time to first screen of ``kusanone demo``, side by side with a bare Textual hello-world started
-   the same way (a fresh ``python`` process, headless, exiting once the first screen is up).
-   Target: ≤ 1.5× the hello-world.
+   the same way (a fresh ``python`` process, headless, exiting once the first screen is up); and
+   beside it the real ``kusanone demo`` command in a real terminal (a pty, polled until its key
+   bar is written; ``waits.py``'s measurement, plugins on). Target: ≤ 1.5× the hello-world.
 2. A note saved by one process → shown by a projector app following the file.
    Target: p95 ≤ 250 ms.
 3. With 1,000 notes in the session, a key press on the note-taker's screen (toggle visibility,
@@ -141,6 +142,14 @@ async def keypress(notes: int, presses: int) -> dict[str, list[float]]:
     return timings
 
 
+def real_terminal(pairs: int) -> tuple[float, float, int]:
+    """The real command against the hello-world, both in a pty (waits.py): ratio, median, pairs."""
+    from waits import screen_pairs
+
+    _hello, demo, ratio = screen_pairs(pairs)
+    return ratio, demo, pairs
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
@@ -164,6 +173,12 @@ def main() -> int:
         f"| first screen: `kusanone demo` | {statistics.median(demo) * 1e3:.0f} ms "
         f"| {p95(demo) * 1e3:.0f} ms | ≤ 1.5× hello ({ratio:.2f}×) "
         f"| {'yes' if ratio <= 1.5 else 'NO'} |"
+    )
+    real = real_terminal(max(rounds, 10))
+    lines.append(
+        f"| first screen: `kusanone demo`, real command in a pty (median of {real[2]} pairs) "
+        f"| {real[1] * 1e3:.0f} ms | | ≤ 1.5× hello ({real[0]:.2f}×) "
+        f"| {'yes' if real[0] <= 1.5 else 'NO'} |"
     )
     follow = asyncio.run(follow_latency(count))
     lines.append(
