@@ -269,7 +269,12 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
             self.notify(t("notice.damaged", kept=damage.kept_as.name), timeout=10)
 
     def _screen_for(self, role: str) -> Screen:
-        if role not in self._screens:
+        """The role's screen: the one on the stack, else a new one. A view left for another is
+        removed by Textual (it was never installed), and one shown again after that stayed
+        blank; a new one is also drawn from the log as it is now, wall-safe from its first
+        frame, never with what it showed before (a private view since closed)."""
+        known = self._screens.get(role)
+        if known is None or known not in self.screen_stack:
             assert self.meeting is not None and self.session_log is not None
             if role == "notes":
                 from ..store.drafts import Draft
