@@ -152,3 +152,26 @@ async def test_the_reflecting_team_list_shows_who_is_ticked(tmp_path, clock):
         await pilot.pause()
         assert list(team.selected) == []
         assert f"{OFF}▌ あおい" in line_with(app, "▌ あおい")
+
+
+async def test_a_long_name_is_cut_in_the_roster_and_keeps_everyones_position_in_sight(
+    tmp_path, clock
+):
+    """The roster fits its pane: a very long display name is cut with "…" instead of pushing
+    the 立場 column out of sight for every row (the roster has no sideways scrolling)."""
+    from kusanone_tui.testing import wait_until
+
+    log = SessionStore(tmp_path / "s").create(load("teireikai"), title="会", clock=clock)
+    meeting = Meeting(log)
+    meeting.join("みどり", "family")
+    long = "とても長い名前の参加者" * 20 + "おわり"
+    meeting.join(long, "neighbour")
+    for size in ((120, 36), (80, 24)):
+        app = KusanoneApp(log, clock=clock)
+        async with app.run_test(size=size) as pilot:
+            await wait_until(pilot, lambda app=app: "みどり" in screen_text(app))
+            text = screen_text(app)
+            rows = [line for line in text.splitlines() if "みどり" in line or "とても長い" in line]
+            assert any("家族" in line for line in rows if "みどり" in line), rows
+            (cut,) = [line for line in rows if "とても長い" in line]
+            assert "…" in cut and "おわり" not in cut and "地域住民" in cut, cut

@@ -32,6 +32,8 @@ def target_mark(mark: Text | str, here: bool) -> Text:
 
 #: Spaces on each side of a cell, as a DataTable draws them.
 CELL_PADDING = 1
+#: A column the roster narrows to fit its pane keeps at least this many cells.
+MIN_CELLS = 4
 
 
 class RosterTable(ScrollView, can_focus=True):
@@ -215,8 +217,30 @@ class RosterTable(ScrollView, can_focus=True):
             event.stop()
 
     # -- drawing ------------------------------------------------------------------------------
+    def fitted_widths(self) -> list[int]:
+        """The columns' widths in the pane: a long name narrows the widest column (cut with
+        "…") instead of pushing the 立場 column out of sight for everybody."""
+        widths = list(self._widths)
+        room = self.size.width
+        if not room:  # not laid out yet
+            return widths
+        over = sum(w + 2 * CELL_PADDING for w in widths) - room
+        while over > 0:
+            free = [i for i, col in enumerate(self._columns) if col[2] is None]
+            widest = max(free, key=lambda i: widths[i], default=None)
+            if widest is None or widths[widest] <= MIN_CELLS:
+                break
+            others = max((widths[i] for i in free if i != widest), default=MIN_CELLS)
+            cut = min(over, widths[widest] - max(others, MIN_CELLS) or 1)
+            widths[widest] -= max(cut, 1)
+            over -= max(cut, 1)
+        return widths
+
+    def on_resize(self) -> None:
+        self._update_size()
+
     def _update_size(self) -> None:
-        width = sum(w + 2 * CELL_PADDING for w in self._widths)
+        width = sum(w + 2 * CELL_PADDING for w in self.fitted_widths())
         self.virtual_size = Size(width, 1 + self.row_count)
         self.refresh()
 
@@ -246,9 +270,10 @@ class RosterTable(ScrollView, can_focus=True):
         post = Style.from_color(component.color) + Style.from_color(bgcolor=component.bgcolor)
         pre = row_style + component
         segments: list[Segment] = []
-        for cell, content in zip(cells, self._widths, strict=False):
+        widths = self.fitted_widths()
+        for cell, content in zip(cells, widths, strict=False):
             segments.extend(_cell(cell, content, pre, post, self.app.console))
-        used = sum(w + 2 * CELL_PADDING for w in self._widths)
+        used = sum(w + 2 * CELL_PADDING for w in widths)
         segments.append(Segment(" " * max(0, width - used), row_style + component))
         return Strip(segments).crop(0, width).adjust_cell_length(width, base).simplify()
 
@@ -261,7 +286,7 @@ def _cell(cell: Text, width: int, pre: Style, post: Style, console: object) -> I
     """One cell on one line, as DataTable drew it: padded, cropped to ``width``, the row's
     style under the cell's own and the cursor's colours over it."""
     text = cell.copy()
-    text.truncate(width)
+    text.truncate(width, overflow="ellipsis")
     # the room left in the cell takes the row's style, not the cell's own (a bold ▸)
     fill = Segment(" " * (width - cell_len(text.plain) + CELL_PADDING), pre + post)
     yield Segment(" " * CELL_PADDING, pre + post)
