@@ -20,13 +20,14 @@ a user starts it (``waits.py`` measures that), only a ruler for comparing two ve
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from waits import terminal_env  # beside this script
 
 HERE = Path(__file__).resolve().parent
 PY = str(HERE.parent / ".venv" / "bin" / "python")
@@ -107,14 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         harness = work / "harness.py"
         harness.write_text(HARNESS, encoding="utf-8")
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(work),
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-            "KUSANONE_DATA": str(work / "data"),
-            "PYTHONHASHSEED": "0",
-        }
+        env = {**terminal_env(work), "PYTHONHASHSEED": "0"}
         count(harness, "demo", "written", env)  # fills the caches (plugin index, parsed TOML)
         print("| stop | hello-world (M instructions) | kusanone demo | ratio |")
         print("|---|---:|---:|---:|")

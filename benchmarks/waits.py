@@ -117,6 +117,18 @@ def first_screen(argv: list[str], marker: bytes, env: dict, timeout: float = 20.
     return found
 
 
+def terminal_env(work: Path) -> dict[str, str]:
+    """A clean environment for a command in a pty: nothing of this shell's, caches and store
+    in ``work`` (the first start fills them; the medians are of warm starts)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(work),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "KUSANONE_DATA": str(work / "data"),
+    }
+
+
 def screen_pairs(pairs: int, plugins: bool = True) -> tuple[float, float, float]:
     """The hello-world's and ``kusanone demo``'s first screens in a pty, interleaved: the
     medians (seconds) and their ratio."""
@@ -124,13 +136,7 @@ def screen_pairs(pairs: int, plugins: bool = True) -> tuple[float, float, float]
     try:
         hello = work / "hello.py"
         hello.write_text(HELLO, encoding="utf-8")
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(work),
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-            "KUSANONE_DATA": str(work / "data"),
-        }
+        env = terminal_env(work)
         if not plugins:
             env["KUSANONE_DISABLE_PLUGINS"] = "hitokoto,games,openmic"
         marker = "もとに戻す".encode()  # the key bar: the first screen's last line

@@ -230,7 +230,6 @@ class KusanoneApp(PluginUIMixin, PrivateViewMixin, App):
         return self._screen_for(self.role)
 
     def on_mount(self) -> None:
-        self.theme = themes.THEMES[self.room_theme_name(None)].name  # as _start_theme chose
         for path, reason in self.plugins.refused:  # said on the screen too, not only on stderr
             line = t("cli.plugin_untrusted", path=path, reason=reason).removeprefix("kusanone: ")
             self.notify(line, severity="warning", timeout=10)

@@ -111,6 +111,7 @@ class RosterTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._columns: list[tuple[str, Text, int | None]] = []  # key, label, fixed width
         self._widths: list[int] = []  # content widths: they grow, never shrink (as DataTable)
+        self._fitted: tuple[tuple[int, tuple[int, ...]], list[int]] | None = None
         self._rows: dict[str, list[Text]] = {}
         self._keys: list[str] = []
         self.cursor_row = 0
@@ -219,22 +220,16 @@ class RosterTable(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------------
     def fitted_widths(self) -> list[int]:
         """The columns' widths in the pane: a long name narrows the widest column (cut with
-        "…") instead of pushing the 立場 column out of sight for everybody."""
-        widths = list(self._widths)
+        "…") instead of pushing the 立場 column out of sight for everybody. Worked out once per
+        pane width and content, not for every line drawn."""
         room = self.size.width
         if not room:  # not laid out yet
-            return widths
-        over = sum(w + 2 * CELL_PADDING for w in widths) - room
-        while over > 0:
-            free = [i for i, col in enumerate(self._columns) if col[2] is None]
-            widest = max(free, key=lambda i: widths[i], default=None)
-            if widest is None or widths[widest] <= MIN_CELLS:
-                break
-            others = max((widths[i] for i in free if i != widest), default=MIN_CELLS)
-            cut = min(over, widths[widest] - max(others, MIN_CELLS) or 1)
-            widths[widest] -= max(cut, 1)
-            over -= max(cut, 1)
-        return widths
+            return list(self._widths)
+        key = (room, tuple(self._widths))
+        if self._fitted is None or self._fitted[0] != key:
+            free = [i for i, (_key, _label, fixed) in enumerate(self._columns) if fixed is None]
+            self._fitted = (key, fit_widths(self._widths, free, room))
+        return self._fitted[1]
 
     def on_resize(self) -> None:
         self._update_size()
@@ -276,6 +271,24 @@ class RosterTable(ScrollView, can_focus=True):
         used = sum(w + 2 * CELL_PADDING for w in widths)
         segments.append(Segment(" " * max(0, width - used), row_style + component))
         return Strip(segments).crop(0, width).adjust_cell_length(width, base).simplify()
+
+
+def fit_widths(widths: list[int], free: list[int], room: int) -> list[int]:
+    """``widths`` (cells per column, each padded by :data:`CELL_PADDING` on both sides) made
+    to fit ``room``: the widest of the ``free`` columns gives way first, down to the next widest,
+    then both together, never below :data:`MIN_CELLS`."""
+    widths = list(widths)
+    over = sum(w + 2 * CELL_PADDING for w in widths) - room
+    while over > 0:
+        shrinkable = sorted((i for i in free if widths[i] > MIN_CELLS), key=widths.__getitem__)
+        if not shrinkable:
+            break
+        widest = shrinkable[-1]
+        below = widths[shrinkable[-2]] if len(shrinkable) > 1 else MIN_CELLS
+        step = min(over, max(widths[widest] - max(below, MIN_CELLS), 1))
+        widths[widest] -= step
+        over -= step
+    return widths
 
 
 def _width(cell: Text) -> int:
